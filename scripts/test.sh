@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Set up (idempotent), lint, then run every test on a fresh database:
+#   1. ruff (lint and format check) and pylint-odoo;
+#   2. a fresh database with both addons (and demo data: it must load cleanly);
+#   3. pytest (pytest-odoo) over the addons' tests and tests/, with an HTTP server
+#      for tours and reports;
+#   4. the server log of steps 2-3 must hold no WARNING or ERROR line that
+#      scripts/log-allowlist.txt does not explain.
+# Exits non-zero on the first failure. Extra arguments go to pytest.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+TEST_DB="${TEST_DB:-aftersales_test}"
+
+bash "$PROJECT_DIR/scripts/setup.sh"
+cd "$PROJECT_DIR"
+
+log "lint: ruff"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+log "lint: README.rst up to date"
+"$VENV/bin/python" scripts/gen_readme.py --check addons/aftersales_sla addons/aftersales_survey
+log "lint: pylint-odoo"
+"$VENV/bin/pylint" --rcfile="$PROJECT_DIR/.pylintrc" addons/aftersales_sla addons/aftersales_survey
+
+LOG_DIR="$STATE_DIR/test-logs"
+rm -rf "$LOG_DIR"; mkdir -p "$LOG_DIR"
+CONF="$STATE_DIR/test.conf"
+write_odoo_conf "$CONF" "db_name = $TEST_DB" "dbfilter = ^$TEST_DB\$" \
+    "logfile = $LOG_DIR/odoo.log" "log_level = info" "max_cron_threads = 0"
+
+log "fresh database $TEST_DB"
+psql_odoo -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\" WITH (FORCE)"
+rm -rf "$STATE_DIR/filestore/filestore/$TEST_DB"
+odoo_bin -c "$CONF" -d "$TEST_DB" -i "$PROJECT_ADDONS" --stop-after-init
+
+log "pytest"
+set +e
+"$VENV/bin/python" -m pytest -p no:cacheprovider --odoo-config="$CONF" --odoo-log-level=info --odoo-http \
+    addons/aftersales_sla/tests addons/aftersales_survey/tests tests "$@"
+status=$?
+set -e
+
+log "server log check"
+if ! "$VENV/bin/python" "$PROJECT_DIR/scripts/check_log.py" "$LOG_DIR/odoo.log" \
+        "$PROJECT_DIR/scripts/log-allowlist.txt"; then
+    [ "$status" -eq 0 ] && status=3
+fi
+exit "$status"
