@@ -1,0 +1,5 @@
+from . import models
+from . import report
+from . import wizard
+from . import cli
+from .hooks import post_init_hook, uninstall_hook

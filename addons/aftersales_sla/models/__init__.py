@@ -1,0 +1,3 @@
+from . import aftersales_event_chain
+from . import aftersales_event
+from . import res_company

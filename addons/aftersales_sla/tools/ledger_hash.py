@@ -1,0 +1,241 @@
+"""Canonical serialisation and hash chaining of ledger events.
+
+Plain Python, no ORM: the sealing step and the verifier both call these functions, and
+an auditor can re-implement them from this file alone.
+
+A sealed event's hash is ``$<version>$<hex sha256>`` where the digest is taken over the
+previous event's bare digest (empty for the first event of a chain) followed by the
+event's canonical record: a JSON object of the hashed fields, keys sorted, no
+whitespace, non-ASCII kept as UTF-8. The payload takes part as the exact canonical JSON
+text stored in the row, so it is never re-serialised. This follows the layout of Odoo's
+own inalterability hash on journal entries (``account.move._calculate_hashes``).
+"""
+
+import json
+import math
+from hashlib import sha256
+from json.encoder import encode_basestring
+
+HASH_VERSION = 1
+
+#: Fields that enter the hash, in the order the verifier reads them.
+HASHED_FIELDS = (
+    "chain",
+    "sequence",
+    "company",
+    "event_type",
+    "occurred_at",
+    "recorded_at",
+    "author",
+    "res_model",
+    "res_id",
+    "reason",
+    "payload",
+)
+
+#: Largest canonical payload accepted, in bytes of UTF-8.
+MAX_PAYLOAD_BYTES = 64 * 1024
+
+#: Deepest nesting of lists and objects accepted in a payload.
+MAX_PAYLOAD_DEPTH = 16
+
+_encoder = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
+class PayloadError(ValueError):
+    """A payload that cannot go into the ledger. ``code`` names the reason."""
+
+    def __init__(self, code, detail=""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+def _check_value(value, depth, path):
+    if depth > MAX_PAYLOAD_DEPTH:
+        raise PayloadError("too_deep", path or "/")
+    if value is None or isinstance(value, bool | str | int):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise PayloadError("not_finite", path or "/")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise PayloadError("key_not_text", f"{path}/{key!r}")
+            _check_value(item, depth + 1, f"{path}/{key}")
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check_value(item, depth + 1, f"{path}/{index}")
+        return
+    raise PayloadError("not_serialisable", f"{path or '/'} ({type(value).__name__})")
+
+
+def canonical_payload(payload):
+    """Return the canonical JSON text of ``payload`` (a dict), or raise PayloadError.
+
+    Only JSON's own types are accepted (dict with text keys, list, text, integer,
+    finite float, boolean, null): a date, a record or a set is refused rather than
+    silently turned into text, so that what was hashed is what was meant.
+    """
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        raise PayloadError("not_an_object", type(payload).__name__)
+    _check_value(payload, 1, "")
+    text = _encoder.encode(payload)
+    size = len(text.encode("utf-8"))
+    if size > MAX_PAYLOAD_BYTES:
+        raise PayloadError("too_large", f"{size} > {MAX_PAYLOAD_BYTES}")
+    return text
+
+
+def canonical_record_reference(values):
+    """Canonical text of one event's hashed fields, by the generic JSON encoder.
+
+    This is the definition; :func:`canonical_record` is a faster spelling of it that
+    the tests prove byte-identical.
+    """
+    return _encoder.encode({name: values[name] for name in HASHED_FIELDS})
+
+
+def _text(value):
+    return "null" if value is None else encode_basestring(value)
+
+
+def _int(value):
+    return "null" if value is None else str(value)
+
+
+_RECORD_TEMPLATE = (
+    '{"author":%s,"chain":%s,"company":%s,"event_type":%s,"occurred_at":%s,'
+    '"payload":%s,"reason":%s,"recorded_at":%s,"res_id":%s,"res_model":%s,'
+    '"sequence":%s}'
+)
+
+
+#: The hashed fields in the order of the canonical record's keys (sorted).
+RECORD_ORDER = tuple(sorted(HASHED_FIELDS))
+
+
+def canonical_record_row(row):
+    """Canonical text of one event from its values in :data:`RECORD_ORDER` order.
+
+    Integers: author, chain, company, res_id (0 or None without subject), sequence.
+    Text: event_type, occurred_at and recorded_at (``YYYY-MM-DD HH:MM:SS``, UTC),
+    payload (canonical JSON text); reason and res_model are text or None.
+    """
+    (
+        author,
+        chain,
+        company,
+        event_type,
+        occurred_at,
+        payload,
+        reason,
+        recorded_at,
+        res_id,
+        res_model,
+        sequence,
+    ) = row
+    return _RECORD_TEMPLATE % (
+        _int(author),
+        _int(chain),
+        _int(company),
+        _text(event_type),
+        _text(occurred_at),
+        _text(payload),
+        _text(reason),
+        _text(recorded_at),
+        _int(res_id),
+        _text(res_model),
+        _int(sequence),
+    )
+
+
+def canonical_record(values):
+    """Canonical text of one event's hashed fields (a mapping with HASHED_FIELDS)."""
+    return canonical_record_row([values[name] for name in RECORD_ORDER])
+
+
+def bare_digest(stored_hash):
+    """The hex digest of a stored ``$version$digest`` hash ('' for none)."""
+    if not stored_hash:
+        return ""
+    return stored_hash.rsplit("$", 1)[-1]
+
+
+def compute_hash(previous_hash, record_text, version=HASH_VERSION):
+    """Hash of an event given its predecessor's stored hash and its canonical record."""
+    if version != 1:
+        raise ValueError(f"unknown ledger hash version {version}")
+    digest = sha256((bare_digest(previous_hash) + record_text).encode("utf-8"))
+    return f"${version}${digest.hexdigest()}"
+
+
+def hash_version(stored_hash):
+    """Version number of a stored hash, or None when it is not of the known form."""
+    parts = (stored_hash or "").split("$")
+    if len(parts) != 3 or parts[0] or not parts[1].isdigit():
+        return None
+    return int(parts[1])
+
+
+class ChainVerifier:
+    """Streaming verifier of one chain: feed events in sequence order.
+
+    Keeps only the previous hash and counters, so memory does not grow with the
+    chain. ``feed`` returns False at the first event that does not match (wrong
+    sequence, wrong link to its predecessor, or a hash that does not recompute);
+    ``broken`` then describes it.
+    """
+
+    __slots__ = ("checked", "previous_hash", "expected_sequence", "broken")
+
+    def __init__(self, previous_hash=None, first_sequence=1):
+        self.checked = 0
+        self.previous_hash = previous_hash
+        self.expected_sequence = first_sequence
+        self.broken = None
+
+    def feed(self, event_id, row, stored_previous, stored_hash):
+        """Check one event given its values in RECORD_ORDER order (sequence last)."""
+        sequence = row[-1]
+        if sequence != self.expected_sequence:
+            return self._fail(
+                event_id,
+                sequence,
+                "sequence_gap",
+                str(self.expected_sequence),
+                str(sequence),
+            )
+        if (stored_previous or "") != (self.previous_hash or ""):
+            return self._fail(
+                event_id, sequence, "broken_link", self.previous_hash, stored_previous
+            )
+        version = hash_version(stored_hash)
+        if version is None:
+            return self._fail(event_id, sequence, "malformed_hash", "", stored_hash)
+        expected = compute_hash(self.previous_hash, canonical_record_row(row), version)
+        if expected != stored_hash:
+            return self._fail(
+                event_id, sequence, "hash_mismatch", expected, stored_hash
+            )
+        self.checked += 1
+        self.previous_hash = stored_hash
+        self.expected_sequence += 1
+        return True
+
+    def _fail(self, event_id, sequence, reason, expected, stored):
+        self.broken = {
+            "id": event_id,
+            "sequence": sequence,
+            "reason": reason,
+            "expected": expected or "",
+            "stored": stored or "",
+        }
+        return False
