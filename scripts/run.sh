@@ -18,11 +18,6 @@ if ! db_exists "$DB_NAME"; then
         psql_odoo -d postgres -c "DROP DATABASE IF EXISTS \"$DB_NAME\"" || true
         die "could not create database $DB_NAME"
     fi
-    # Odoo's demo admin password is "admin" already; make sure of it.
-    odoo_bin shell -c "$CONF" -d "$DB_NAME" --log-level=warn <<'PY' >/dev/null
-env.ref("base.user_admin").password = "admin"
-env.cr.commit()
-PY
 else
     log "database $DB_NAME exists: updating the project's addons is left to you (-u)"
 fi

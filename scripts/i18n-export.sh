@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Regenerate both addons' .pot templates from a database that has them installed
+# (default: the test database). Then add the new terms to zh_CN.po and zh_TW.po
+# (msgmerge), translate them; tests/test_translations.py fails until you do.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+DB="${TEST_DB:-aftersales_test}"
+CONF="$STATE_DIR/i18n.conf"
+write_odoo_conf "$CONF" "log_level = warn"
+for module in aftersales_sla aftersales_survey; do
+    odoo_bin -c "$CONF" -d "$DB" -u "$module" --stop-after-init
+    odoo_bin -c "$CONF" -d "$DB" --i18n-export="$PROJECT_DIR/addons/$module/i18n/$module.pot" \
+        --modules="$module" --stop-after-init
+    for lang in zh_CN zh_TW; do
+        msgmerge --quiet --update --backup=none --no-fuzzy-matching \
+            "$PROJECT_DIR/addons/$module/i18n/$lang.po" "$PROJECT_DIR/addons/$module/i18n/$module.pot"
+    done
+done
