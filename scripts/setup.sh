@@ -63,7 +63,7 @@ ensure_packages() {
     apt_install postgresql postgresql-client python3-venv python3-pip python3-setuptools \
         "${pkgs[@]}" \
         wkhtmltopdf fonts-noto-cjk fonts-dejavu-core xfonts-75dpi xfonts-base \
-        chromium poppler-utils gettext git ca-certificates locales
+        chromium python3-websocket poppler-utils gettext git ca-certificates locales
     mkdir -p "$STATE_DIR"
     echo "$want" >"$stamp"
 }

@@ -34,8 +34,12 @@ odoo_bin -c "$CONF" -d "$TEST_DB" -i "$PROJECT_ADDONS" --stop-after-init
 
 log "pytest"
 set +e
-"$VENV/bin/python" -m pytest -p no:cacheprovider --odoo-config="$CONF" --odoo-log-level=info --odoo-http \
-    addons/aftersales_sla/tests addons/aftersales_survey/tests tests "$@"
+test_paths=()
+for dir in addons/*/tests tests; do
+    [ -d "$dir" ] && test_paths+=("$dir")
+done
+"$VENV/bin/python" -m pytest -c "$PROJECT_DIR/pytest.ini" --rootdir="$PROJECT_DIR" \
+    --odoo-config="$CONF" --odoo-log-level=info --odoo-http "${test_paths[@]}" "$@"
 status=$?
 set -e
 
