@@ -19,7 +19,10 @@ def session_cookie(base, login, password, db):
     request = urllib.request.Request(
         f"{base}/web/session/authenticate",
         data=json.dumps(
-            {"jsonrpc": "2.0", "params": {"db": db, "login": login, "password": password}}
+            {
+                "jsonrpc": "2.0",
+                "params": {"db": db, "login": login, "password": password},
+            }
         ).encode(),
         headers={"Content-Type": "application/json"},
     )
@@ -35,10 +38,19 @@ def main(base, login, password, out, path, db="aftersales"):
     profile = tempfile.mkdtemp()
     chrome = subprocess.Popen(
         [
-            "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", f"--user-data-dir={profile}", "--remote-debugging-port=9333",
-            "--window-size=1400,900", "about:blank",
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=9333",
+            "--window-size=1400,900",
+            "about:blank",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -46,7 +58,9 @@ def main(base, login, password, out, path, db="aftersales"):
     try:
         for _ in range(50):
             try:
-                with urllib.request.urlopen("http://127.0.0.1:9333/json", timeout=2) as r:
+                with urllib.request.urlopen(
+                    "http://127.0.0.1:9333/json", timeout=2
+                ) as r:
                     targets = json.load(r)
                 break
             except OSError:
