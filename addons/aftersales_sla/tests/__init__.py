@@ -4,3 +4,5 @@ from . import test_ledger_guard
 from . import test_ledger_verify
 from . import test_ledger_access
 from . import test_ledger_concurrency
+from . import test_contract
+from . import test_calendar

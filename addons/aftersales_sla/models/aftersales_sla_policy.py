@@ -1,0 +1,62 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class AftersalesSlaPolicy(models.Model):
+    """An SLA schedule: target durations per metric and priority (and service type)."""
+
+    _name = "aftersales.sla.policy"
+    _description = "After-Sales SLA Policy"
+    _inherit = ["mail.thread"]
+    _order = "name"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", default=lambda self: self.env.company, index=True
+    )
+    active = fields.Boolean(default=True)
+    description = fields.Html(translate=True)
+    target_ids = fields.One2many(
+        "aftersales.sla.target", "policy_id", string="Targets", copy=True
+    )
+
+    @api.constrains("target_ids")
+    def _check_unique_targets(self):
+        Target = self.env["aftersales.sla.target"]
+        metrics = dict(Target._fields["metric"]._description_selection(self.env))
+        priorities = dict(Target._fields["priority"]._description_selection(self.env))
+        for policy in self:
+            seen = set()
+            for target in policy.target_ids:
+                key = (target.metric, target.priority, target.service_type_id.id)
+                if key in seen:
+                    service_type = target.service_type_id.name or self.env._("any type")
+                    raise ValidationError(
+                        self.env._(
+                            "Policy %(policy)s has two targets for %(metric)s, "
+                            "priority %(priority)s, %(service_type)s.",
+                            policy=policy.name,
+                            metric=metrics[target.metric],
+                            priority=priorities[target.priority],
+                            service_type=service_type,
+                        )
+                    )
+                seen.add(key)
+
+    def _get_targets(self, priority, service_type, metrics=None):
+        """The targets that apply to a ticket: one per metric, the service-type
+        specific one winning over the generic one."""
+        self.ensure_one()
+        chosen = {}
+        for target in self.target_ids:
+            if target.priority != priority:
+                continue
+            if metrics and target.metric not in metrics:
+                continue
+            if target.service_type_id and target.service_type_id != service_type:
+                continue
+            current = chosen.get(target.metric)
+            specific = target.service_type_id and not current.service_type_id
+            if current is None or specific:
+                chosen[target.metric] = target
+        return self.env["aftersales.sla.target"].union(*chosen.values())

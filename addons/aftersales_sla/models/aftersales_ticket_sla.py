@@ -1,0 +1,399 @@
+import json
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..tools import sla_clock
+from .aftersales_sla_target import METRICS
+
+#: Which ticket event reaches (stops) which metric's clock.
+MILESTONE_EVENTS = {
+    "response": "ticket.responded",
+    "complaint_response": "ticket.responded",
+    "arrival": "ticket.arrived",
+    "resolution": "ticket.resolved",
+    "complaint_feedback": "ticket.resolved",
+}
+
+#: Metrics whose clock a reopening resumes.
+REOPENED_METRICS = {"resolution", "complaint_feedback"}
+
+#: Ticket events that matter to SLA clocks (the projection reads only these).
+CLOCK_EVENT_TYPES = (
+    "ticket.reported",
+    "ticket.priority_changed",
+    "ticket.paused",
+    "ticket.resumed",
+    "ticket.responded",
+    "ticket.arrived",
+    "ticket.resolved",
+    "ticket.reopened",
+    "ticket.closed",
+    "sla.breached",
+)
+
+#: Fields of a line that the projection writes (the rest is set at creation).
+PROJECTED_FIELDS = (
+    "state",
+    "deadline",
+    "elapsed_seconds",
+    "paused_seconds",
+    "met_at",
+    "breached_at",
+    "lateness_seconds",
+    "target_seconds",
+    "as_of",
+)
+
+
+class AftersalesTicketSla(models.Model):
+    """One SLA clock of a ticket: a projection of the ticket's ledger events.
+
+    Every stored field below is written only by :meth:`_project_tickets`, which
+    replays the ticket's events through :func:`..tools.sla_clock.project_clock`;
+    :meth:`_rebuild_from_ledger` replays them again and reports any difference.
+    Nothing stored depends on the current time: elapsed and lateness are as of the
+    last event (``as_of``); their live values are computed, not stored.
+    """
+
+    _name = "aftersales.ticket.sla"
+    _description = "After-Sales Ticket SLA"
+    _order = "deadline, id"
+
+    ticket_id = fields.Many2one(
+        "aftersales.ticket", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    target_id = fields.Many2one("aftersales.sla.target", ondelete="set null")
+    metric = fields.Selection(METRICS, required=True)
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        ondelete="restrict",
+        index=True,
+        help="The calendar the clock runs on; empty: 24x7.",
+    )
+    target_seconds = fields.Integer(string="Target (s)", readonly=True)
+    target_hours = fields.Float(compute="_compute_target_hours", string="Target (h)")
+    state = fields.Selection(
+        [
+            ("running", "Running"),
+            ("paused", "Paused"),
+            ("met", "Met"),
+            ("breached", "Breached"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="running",
+        index=True,
+        readonly=True,
+    )
+    deadline = fields.Datetime(
+        readonly=True,
+        index=True,
+        help="When the counted business time reaches the target. Empty while paused.",
+    )
+    warning_at = fields.Datetime(
+        readonly=True, index=True, help="When the warning threshold is reached."
+    )
+    warning_percent = fields.Float(readonly=True)
+    elapsed_seconds = fields.Integer(
+        string="Business Time Counted (s)",
+        readonly=True,
+        help="Business seconds counted up to the last event (see As Of).",
+    )
+    paused_seconds = fields.Integer(
+        string="Business Time Paused (s)",
+        readonly=True,
+        help="Business seconds the clock stood still during allowed pauses.",
+    )
+    lateness_seconds = fields.Integer(
+        string="Lateness (s)", readonly=True, help="Business seconds beyond the target."
+    )
+    met_at = fields.Datetime(readonly=True, help="When the milestone was reached.")
+    breached_at = fields.Datetime(readonly=True, index=True)
+    as_of = fields.Datetime(readonly=True, help="Time of the last event replayed.")
+    is_overdue = fields.Boolean(
+        compute="_compute_live", search="_search_is_overdue", string="Overdue"
+    )
+    is_at_risk = fields.Boolean(
+        compute="_compute_live", search="_search_is_at_risk", string="At Risk"
+    )
+    live_elapsed_hours = fields.Float(compute="_compute_live", string="Counted (h)")
+    live_lateness_hours = fields.Float(compute="_compute_live", string="Late by (h)")
+
+    @api.depends("target_seconds")
+    def _compute_target_hours(self):
+        for line in self:
+            line.target_hours = line.target_seconds / 3600.0
+
+    @api.depends_context("uid")
+    @api.depends("state", "deadline", "warning_at", "elapsed_seconds", "as_of")
+    def _compute_live(self):
+        now = fields.Datetime.now()
+        worktimes = self._worktimes(now - timedelta(days=1), now)
+        for line in self:
+            state = line._clock_state()
+            live = sla_clock.live_values(state, worktimes[line.calendar_id.id], now)
+            line.is_overdue = live["overdue"]
+            line.is_at_risk = line.state == "running" and bool(
+                line.warning_at and line.warning_at <= now < (line.deadline or now)
+            )
+            line.live_elapsed_hours = live["elapsed"] / 3600.0
+            line.live_lateness_hours = live["lateness"] / 3600.0
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        domain = [("state", "=", "running"), ("deadline", "<=", fields.Datetime.now())]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    def _search_is_at_risk(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        now = fields.Datetime.now()
+        domain = [
+            ("state", "=", "running"),
+            ("warning_at", "<=", now),
+            ("deadline", ">", now),
+        ]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    def _clock_state(self):
+        self.ensure_one()
+        return sla_clock.ClockState(
+            state=self.state,
+            target=self.target_seconds,
+            elapsed=self.elapsed_seconds,
+            paused=self.paused_seconds,
+            as_of=self.as_of,
+            deadline=self.deadline,
+            met_at=self.met_at,
+            breached_at=self.breached_at,
+        )
+
+    # ------------------------------------------------------------------
+    # Working time, batched per calendar
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _worktimes(self, start, end, calendars=None):
+        """One WorkTime per calendar id (and AllTime for False), loaded once for the
+        span [start, end] of a whole batch."""
+        result = defaultdict(sla_clock.AllTime)
+        for calendar in calendars or self.calendar_id:
+            result[calendar.id] = sla_clock.WorkTime(
+                calendar._aftersales_work_intervals, start, end
+            )
+        return result
+
+    # ------------------------------------------------------------------
+    # The projection
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _read_clock_events(self, tickets):
+        """The SLA-relevant ledger events of ``tickets``, per ticket id, in order."""
+        self.env["aftersales.event"].flush_model()
+        self.env.cr.execute(
+            """SELECT res_id, event_type, occurred_at, payload
+                 FROM aftersales_event
+                WHERE res_model = 'aftersales.ticket' AND res_id = ANY(%s)
+                  AND event_type = ANY(%s)
+             ORDER BY res_id, occurred_at, id""",
+            [list(tickets.ids), list(CLOCK_EVENT_TYPES)],
+        )
+        events = defaultdict(list)
+        for res_id, event_type, occurred_at, payload in self.env.cr.fetchall():
+            events[res_id].append((event_type, occurred_at, json.loads(payload)))
+        return events
+
+    @api.model
+    def _clock_events(self, ticket_events):
+        """Turn a ticket's ledger events into clock events per metric.
+
+        The targets come from the events themselves (``ticket.reported`` and
+        ``ticket.priority_changed`` carry them), so a replay gives the same clocks
+        even after the policy was edited. A metric that starts to apply on a priority
+        change starts counting at that change; one that stops applying is cancelled.
+
+        :return: {metric: (target_info, [ClockEvent, ...])}, target_info being the
+            last target dict of the metric (target, seconds, calendar, warning,
+            pause_reasons).
+        """
+        clocks = {}
+        pause_reason = None
+        for event_type, at, payload in ticket_events:
+            if event_type in ("ticket.reported", "ticket.priority_changed"):
+                self._apply_targets(
+                    clocks, at, payload.get("targets", []), pause_reason
+                )
+                continue
+            if event_type == "ticket.paused":
+                pause_reason = payload.get("reason")
+            elif event_type == "ticket.resumed":
+                pause_reason = None
+            for metric, (_info, events) in clocks.items():
+                if event_type == "ticket.paused":
+                    events.append(
+                        sla_clock.ClockEvent(at, "pause", reason=pause_reason)
+                    )
+                elif event_type == "ticket.resumed":
+                    events.append(sla_clock.ClockEvent(at, "resume"))
+                elif event_type == MILESTONE_EVENTS[metric]:
+                    events.append(sla_clock.ClockEvent(at, "reach"))
+                elif event_type == "ticket.reopened" and metric in REOPENED_METRICS:
+                    events.append(sla_clock.ClockEvent(at, "unreach"))
+                elif event_type == "ticket.resolved" and metric == "arrival":
+                    # Solved without a visit: the arrival promise no longer applies.
+                    events.append(sla_clock.ClockEvent(at, "cancel"))
+                elif event_type == "ticket.closed":
+                    events.append(sla_clock.ClockEvent(at, "cancel"))
+                elif event_type == "sla.breached" and payload.get("metric") == metric:
+                    events.append(sla_clock.ClockEvent(at, "breach"))
+        return clocks
+
+    @api.model
+    def _apply_targets(self, clocks, at, targets, pause_reason):
+        """Targets (re-)derived at ``at``: start new clocks, retarget running ones
+        (time counted is kept), cancel those that no longer apply."""
+        targets = {target["metric"]: target for target in targets}
+        for metric, info in targets.items():
+            reasons = frozenset(info.get("pause_reasons", []))
+            if metric in clocks and clocks[metric][1][-1].kind != "cancel":
+                events = clocks[metric][1]
+                events.append(
+                    sla_clock.ClockEvent(at, "target", info["seconds"], reasons)
+                )
+            else:
+                events = [sla_clock.ClockEvent(at, "start", info["seconds"], reasons)]
+                if pause_reason:
+                    events.append(
+                        sla_clock.ClockEvent(at, "pause", reason=pause_reason)
+                    )
+            clocks[metric] = (info, events)
+        for metric, (_info, events) in clocks.items():
+            if metric not in targets and events[-1].kind != "cancel":
+                events.append(sla_clock.ClockEvent(at, "cancel"))
+
+    @api.model
+    def _compute_projection(self, tickets):
+        """Replay the ledger events of ``tickets``: {ticket id: {metric: values}}.
+
+        Working time is loaded once per calendar for the whole batch.
+        """
+        events_by_ticket = self._read_clock_events(tickets)
+        clocks_by_ticket = {
+            ticket_id: self._clock_events(events)
+            for ticket_id, events in events_by_ticket.items()
+        }
+        starts = [
+            events[0].at
+            for clocks in clocks_by_ticket.values()
+            for _info, events in clocks.values()
+        ]
+        calendars = self.env["resource.calendar"].browse(
+            {
+                info["calendar"]
+                for clocks in clocks_by_ticket.values()
+                for info, _events in clocks.values()
+                if info.get("calendar")
+            }
+        )
+        if not starts:
+            return {}
+        worktimes = self._worktimes(
+            min(starts), max(starts) + sla_clock.LOAD_STEP, calendars=calendars
+        )
+        result = {}
+        for ticket_id, clocks in clocks_by_ticket.items():
+            result[ticket_id] = {}
+            for metric, (info, events) in clocks.items():
+                worktime = worktimes[info.get("calendar") or False]
+                state = sla_clock.project_clock(events, worktime)
+                warning_at = False
+                if state.state == "running" and state.deadline:
+                    share = info.get("warning", 80.0) / 100.0
+                    warning_seconds = round(state.target * share) - state.elapsed
+                    warning_at = worktime.add(state.as_of, max(0, warning_seconds))
+                result[ticket_id][metric] = {
+                    "target_id": info.get("target") or False,
+                    "calendar_id": info.get("calendar") or False,
+                    "warning_percent": info.get("warning", 80.0),
+                    "target_seconds": state.target,
+                    "state": state.state,
+                    "deadline": state.deadline or False,
+                    "warning_at": warning_at,
+                    "elapsed_seconds": state.elapsed,
+                    "paused_seconds": state.paused,
+                    "lateness_seconds": state.lateness,
+                    "met_at": state.met_at or False,
+                    "breached_at": state.breached_at or False,
+                    "as_of": state.as_of,
+                }
+        return result
+
+    @api.model
+    def _project_tickets(self, tickets):
+        """Bring the stored SLA lines of ``tickets`` in line with their events."""
+        projection = self._compute_projection(tickets)
+        existing = {(line.ticket_id.id, line.metric): line for line in tickets.sla_ids}
+        to_create = []
+        for ticket_id, metrics in projection.items():
+            for metric, values in metrics.items():
+                line = existing.pop((ticket_id, metric), None)
+                if line is None:
+                    to_create.append(dict(values, ticket_id=ticket_id, metric=metric))
+                elif any(line[name] != (values[name] or False) for name in values):
+                    line.write(values)
+        if to_create:
+            self.create(to_create)
+        # Lines whose metric no longer appears at all (should not happen): drop them.
+        stale = self.browse([line.id for line in existing.values()])
+        if stale:
+            stale.unlink()
+
+    @api.model
+    def _rebuild_from_ledger(self, tickets=None, fix=True):
+        """Replay tickets' events and compare with the stored lines.
+
+        :return: list of differences (ticket, metric, field, stored, replayed).
+        """
+        tickets = (
+            tickets if tickets is not None else self.env["aftersales.ticket"].search([])
+        )
+        differences = []
+        for batch_start in range(0, len(tickets), 500):
+            batch = tickets[batch_start : batch_start + 500]
+            projection = self._compute_projection(batch)
+            for ticket in batch:
+                stored = {line.metric: line for line in ticket.sla_ids}
+                replayed = projection.get(ticket.id, {})
+                for metric in sorted(set(stored) | set(replayed)):
+                    line, values = stored.get(metric), replayed.get(metric)
+                    if line is None or values is None:
+                        differences.append(
+                            (ticket.id, metric, "line", bool(line), bool(values))
+                        )
+                        continue
+                    for name in PROJECTED_FIELDS:
+                        if line[name] != (values[name] or False):
+                            differences.append(
+                                (ticket.id, metric, name, line[name], values[name])
+                            )
+            if fix and differences:
+                self._project_tickets(batch)
+        return differences
+
+    @api.model
+    def _recompute_running_for_calendars(self, calendars):
+        """A calendar changed (holiday, extra working day, hours): re-project the
+        tickets with open clocks on it, at once."""
+        lines = self.search(
+            [
+                ("calendar_id", "in", calendars.ids),
+                ("state", "in", ("running", "paused")),
+            ]
+        )
+        if lines:
+            self._project_tickets(lines.ticket_id)

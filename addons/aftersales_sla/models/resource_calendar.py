@@ -1,0 +1,177 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Changing one of these fields moves every working interval of the calendar.
+CLOCK_FIELDS = ("tz", "two_weeks_calendar")
+
+
+def _merge_intervals(intervals, start, end):
+    """Sort, clip to [start, end] and merge overlapping or touching intervals."""
+    result = []
+    for begin, stop in sorted(intervals):
+        begin, stop = max(begin, start), min(stop, end)
+        if begin >= stop:
+            continue
+        if result and begin <= result[-1][1]:
+            if stop > result[-1][1]:
+                result[-1] = (result[-1][0], stop)
+        else:
+            result.append((begin, stop))
+    return result
+
+
+def _to_naive_utc(value):
+    """Aware datetime -> naive UTC datetime (Odoo's storage convention).
+
+    Odoo represents an attendance ending at 24:00 as 23:59:59.999999; round it up to
+    the next midnight so that consecutive days join without a gap."""
+    value = value.astimezone(pytz.utc).replace(tzinfo=None)
+    if value.microsecond == 999999:
+        value += timedelta(microseconds=1)
+    return value
+
+
+class ResourceCalendar(models.Model):
+    _inherit = "resource.calendar"
+
+    aftersales_extra_day_ids = fields.One2many(
+        "aftersales.calendar.extra.day",
+        "calendar_id",
+        string="Extra Working Days",
+        copy=True,
+        help="Days worked although the calendar does not normally work on them, "
+        "such as swapped weekend working days. They are worked even when a public "
+        "holiday covers them.",
+    )
+
+    @api.constrains("attendance_ids")
+    def _check_aftersales_used_calendar_work_time(self):
+        """A calendar an SLA target runs on must keep some working time."""
+        if "aftersales.sla.target" not in self.env:
+            return
+        used = (
+            self.env["aftersales.sla.target"]
+            .sudo()
+            .search([("calendar_id", "in", self.ids)])
+            .calendar_id
+        )
+        self.filtered(
+            lambda calendar: calendar in used
+        )._aftersales_check_has_work_time()
+
+    def write(self, vals):
+        watched = [name for name in CLOCK_FIELDS if name in vals]
+        before = (
+            {cal.id: [cal[name] for name in watched] for cal in self} if watched else {}
+        )
+        result = super().write(vals)
+        if watched:
+            self.filtered(
+                lambda cal: before[cal.id] != [cal[name] for name in watched]
+            )._aftersales_calendar_changed()
+        return result
+
+    @api.model
+    def _aftersales_all_calendars(self):
+        """Every calendar, archived or of another company included: a global leave
+        without a calendar applies to all of them."""
+        return self.browse(self.sudo().with_context(active_test=False).search([]).ids)
+
+    def _aftersales_working_attendances(self):
+        """The attendances that make working time: no section rows, no breaks, no
+        resource-specific rows, no empty rows."""
+        return self.attendance_ids.filtered(
+            lambda att: not att.display_type
+            and att.day_period != "lunch"
+            and not att.resource_id
+            and att.hour_to > att.hour_from
+        )
+
+    def _aftersales_check_has_work_time(self):
+        """Refuse a calendar with no working time: an SLA clock on it never ends.
+
+        Section rows (two-week calendars), breaks and empty rows are not working
+        time."""
+        for calendar in self:
+            if not calendar._aftersales_working_attendances():
+                raise ValidationError(
+                    self.env._(
+                        "Calendar %s has no working hours: an SLA clock on it would "
+                        "never reach its target.",
+                        calendar.name,
+                    )
+                )
+
+    def _aftersales_calendar_changed(self):
+        """The working intervals of these calendars changed: running SLA clocks on
+        them must be recomputed."""
+        if not self:
+            return
+        if "aftersales.ticket.sla" in self.env:
+            self.env["aftersales.ticket.sla"]._recompute_running_for_calendars(self)
+
+    def _aftersales_work_intervals(self, start, end):
+        """Working time of this calendar between two naive UTC datetimes.
+
+        Attendances in the calendar's time zone (Odoo's own computation: breaks,
+        sections, two-week calendars, attendance validity dates and daylight-saving
+        changes), minus the global leaves of this calendar and of all calendars,
+        plus the extra working days (worked even inside a leave).
+
+        :param datetime start: naive UTC
+        :param datetime end: naive UTC
+        :return: sorted, disjoint ``[(start, end), ...]`` of naive UTC datetimes,
+            clipped to ``[start, end]``
+        """
+        self.ensure_one()
+        if start >= end:
+            return []
+        tz = pytz.timezone(self.tz or "UTC")
+        start_aware = pytz.utc.localize(start)
+        end_aware = pytz.utc.localize(end)
+        work = self._work_intervals_batch(start_aware, end_aware, tz=tz)[False]
+        intervals = [
+            (_to_naive_utc(begin), _to_naive_utc(stop)) for begin, stop, _att in work
+        ]
+        intervals += self._aftersales_extra_day_intervals(start_aware, end_aware, tz)
+        return _merge_intervals(intervals, start, end)
+
+    def _aftersales_extra_day_intervals(self, start_aware, end_aware, tz):
+        """Naive UTC intervals of the extra working days touching the period: the
+        attendances of ``weekday_like`` (taken from the same week, so that two-week
+        calendars keep their week type) placed on the day, in the calendar's tz."""
+        self.ensure_one()
+        days = self.env["aftersales.calendar.extra.day"].search(
+            [
+                ("calendar_id", "=", self.id),
+                ("date", ">=", start_aware.astimezone(tz).date()),
+                ("date", "<=", end_aware.astimezone(tz).date()),
+            ]
+        )
+        result = []
+        for day in days:
+            reference = day.date + timedelta(
+                days=int(day.weekday_like) - day.date.weekday()
+            )
+            shift = day.date - reference
+            reference_start = tz.localize(datetime.combine(reference, time.min))
+            reference_end = tz.localize(
+                datetime.combine(reference + timedelta(days=1), time.min)
+            )
+            attendances = self._attendance_intervals_batch(
+                reference_start, reference_end, tz=tz
+            )[False]
+            for begin, stop, _att in attendances:
+                local_begin = begin.replace(tzinfo=None) + shift
+                local_stop = stop.replace(tzinfo=None) + shift
+                result.append(
+                    (
+                        _to_naive_utc(tz.localize(local_begin)),
+                        _to_naive_utc(tz.localize(local_stop)),
+                    )
+                )
+        return result

@@ -1,0 +1,488 @@
+from datetime import date, datetime, timedelta
+from unittest.mock import patch
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import file_open, mute_logger
+
+BUNDLED = "aftersales_sla/data/cn_public_holidays_2026.csv"
+HEADER = "date_from,date_to,kind,name_zh,name_en\n"
+
+
+def dt(text):
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+
+
+@tagged("post_install", "-at_install")
+class TestCalendar(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Calendar = cls.env["resource.calendar"]
+        cls.Leave = cls.env["resource.calendar.leaves"]
+        cls.ExtraDay = cls.env["aftersales.calendar.extra.day"]
+        cls.company = cls.env["res.company"].create({"name": "Lock Maker Ltd"})
+        # on-site service 08:00-22:00 every day
+        cls.every_day = cls._calendar(
+            "On-site 08-22", "Asia/Shanghai", range(7), [(8, 22, "morning")]
+        )
+        # office Mon-Fri 09:00-18:00 with a lunch break
+        cls.office = cls._calendar(
+            "Office Mon-Fri",
+            "Asia/Shanghai",
+            range(5),
+            [(9, 12, "morning"), (12, 13, "lunch"), (13, 18, "afternoon")],
+        )
+        cls.berlin = cls._calendar(
+            "Berlin Mon-Fri", "Europe/Berlin", range(5), [(8, 17, "morning")]
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="calendar_manager",
+            groups="aftersales_sla.group_aftersales_manager",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.technician = new_test_user(
+            cls.env,
+            login="calendar_technician",
+            groups="aftersales_sla.group_aftersales_user",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+
+    @classmethod
+    def _calendar(cls, name, tz, weekdays, hours):
+        return cls.env["resource.calendar"].create(
+            {
+                "name": name,
+                "tz": tz,
+                "company_id": cls.company.id,
+                "attendance_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"{day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": hour_from,
+                            "hour_to": hour_to,
+                            "day_period": period,
+                        },
+                    )
+                    for day in weekdays
+                    for hour_from, hour_to, period in hours
+                ],
+            }
+        )
+
+    def _leave(self, calendar, date_from, date_to, name="Holiday"):
+        return self.Leave.create(
+            {
+                "name": name,
+                "calendar_id": calendar.id if calendar else False,
+                "date_from": dt(date_from),
+                "date_to": dt(date_to),
+            }
+        )
+
+    def _intervals(self, calendar, start, end):
+        return calendar._aftersales_work_intervals(dt(start), dt(end))
+
+    @staticmethod
+    def _deadline(intervals, hours):
+        """The instant at which ``hours`` of working time have been counted."""
+        remaining = timedelta(hours=hours)
+        for begin, stop in intervals:
+            if stop - begin >= remaining:
+                return begin + remaining
+            remaining -= stop - begin
+        return None
+
+    def _import(self, calendars, content, user=None):
+        wizard = self.env["aftersales.holiday.import"]
+        if user:
+            wizard = wizard.with_user(user)
+        wizard = wizard.create({"calendar_ids": [(6, 0, calendars.ids)]})
+        return wizard._import_csv(content)
+
+    def _counts(self, calendars):
+        return (
+            self.Leave.search_count(
+                [("calendar_id", "in", calendars.ids), ("resource_id", "=", False)]
+            ),
+            self.ExtraDay.search_count([("calendar_id", "in", calendars.ids)]),
+        )
+
+    # ------------------------------------------------------------------
+    # working intervals
+    # ------------------------------------------------------------------
+
+    def test_every_day_calendar(self):
+        self.assertEqual(self.every_day.tz, "Asia/Shanghai")
+        # Friday 2026-03-06 21:00 Shanghai -> Sunday 2026-03-08 21:00 Shanghai
+        intervals = self._intervals(
+            self.every_day, "2026-03-06 13:00:00", "2026-03-08 13:00:00"
+        )
+        self.assertEqual(
+            intervals,
+            [
+                (dt("2026-03-06 13:00:00"), dt("2026-03-06 14:00:00")),
+                (dt("2026-03-07 00:00:00"), dt("2026-03-07 14:00:00")),
+                (dt("2026-03-08 00:00:00"), dt("2026-03-08 13:00:00")),
+            ],
+        )
+        # 12 h target reported Friday 21:00 -> Saturday 19:00 Shanghai (11:00 UTC)
+        self.assertEqual(self._deadline(intervals, 12), dt("2026-03-07 11:00:00"))
+        self.assertEqual(
+            self._intervals(
+                self.every_day, "2026-03-07 15:00:00", "2026-03-07 15:00:00"
+            ),
+            [],
+        )
+
+    def test_public_holiday(self):
+        # Saturday 2026-03-07 is a holiday of this calendar
+        self._leave(self.every_day, "2026-03-06 16:00:00", "2026-03-07 15:59:59")
+        intervals = self._intervals(
+            self.every_day, "2026-03-06 13:00:00", "2026-03-08 13:00:00"
+        )
+        self.assertEqual(
+            intervals,
+            [
+                (dt("2026-03-06 13:00:00"), dt("2026-03-06 14:00:00")),
+                (dt("2026-03-08 00:00:00"), dt("2026-03-08 13:00:00")),
+            ],
+        )
+        # the design's example: with Saturday a holiday -> Sunday 19:00 Shanghai
+        self.assertEqual(self._deadline(intervals, 12), dt("2026-03-08 11:00:00"))
+        # a leave of all calendars (no calendar) on Sunday 10:00-12:00 Shanghai
+        self._leave(False, "2026-03-08 02:00:00", "2026-03-08 04:00:00")
+        # a leave of another calendar changes nothing here
+        self._leave(self.office, "2026-03-08 05:00:00", "2026-03-08 06:00:00")
+        self.assertEqual(
+            self._intervals(
+                self.every_day, "2026-03-06 13:00:00", "2026-03-08 13:00:00"
+            ),
+            [
+                (dt("2026-03-06 13:00:00"), dt("2026-03-06 14:00:00")),
+                (dt("2026-03-08 00:00:00"), dt("2026-03-08 02:00:00")),
+                (dt("2026-03-08 04:00:00"), dt("2026-03-08 13:00:00")),
+            ],
+        )
+
+    def test_extra_working_day(self):
+        # Saturday 2026-01-03 00:00 -> Tuesday 2026-01-06 00:00 Shanghai
+        start, end = "2026-01-02 16:00:00", "2026-01-05 16:00:00"
+        monday = [
+            (dt("2026-01-05 01:00:00"), dt("2026-01-05 04:00:00")),
+            (dt("2026-01-05 05:00:00"), dt("2026-01-05 10:00:00")),
+        ]
+        self.assertEqual(self._intervals(self.office, start, end), monday)
+        self.ExtraDay.create(
+            {
+                "calendar_id": self.office.id,
+                "date": date(2026, 1, 4),
+                "name": "元旦调休上班",
+                "weekday_like": "0",
+            }
+        )
+        sunday = [
+            (dt("2026-01-04 01:00:00"), dt("2026-01-04 04:00:00")),
+            (dt("2026-01-04 05:00:00"), dt("2026-01-04 10:00:00")),
+        ]
+        self.assertEqual(self._intervals(self.office, start, end), sunday + monday)
+        # clipped to the period asked
+        self.assertEqual(
+            self._intervals(self.office, "2026-01-04 02:00:00", "2026-01-04 06:00:00"),
+            [
+                (dt("2026-01-04 02:00:00"), dt("2026-01-04 04:00:00")),
+                (dt("2026-01-04 05:00:00"), dt("2026-01-04 06:00:00")),
+            ],
+        )
+        # an extra working day is worked even inside a holiday
+        self._leave(self.office, "2026-01-02 16:00:00", "2026-01-04 15:59:59")
+        self.assertEqual(self._intervals(self.office, start, end), sunday + monday)
+        # the extra day belongs to its calendar only
+        self.assertEqual(
+            self._intervals(self.every_day, start, end)[0][0], dt("2026-01-03 00:00:00")
+        )
+        self.assertEqual(self.office.aftersales_extra_day_ids.date, date(2026, 1, 4))
+
+    def test_extra_day_needs_worked_weekday(self):
+        with self.assertRaises(ValidationError):
+            self.ExtraDay.create(
+                {
+                    "calendar_id": self.office.id,
+                    "date": date(2026, 1, 4),
+                    "weekday_like": "6",
+                }
+            )
+        self.ExtraDay.create({"calendar_id": self.office.id, "date": date(2026, 1, 4)})
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self.ExtraDay.create(
+                {"calendar_id": self.office.id, "date": date(2026, 1, 4)}
+            )
+            self.env.flush_all()
+
+    def test_daylight_saving_berlin(self):
+        intervals = self._intervals(
+            self.berlin, "2026-03-27 00:00:00", "2026-03-31 00:00:00"
+        )
+        self.assertEqual(
+            intervals,
+            [
+                # Friday 08:00-17:00 CET (UTC+1)
+                (dt("2026-03-27 07:00:00"), dt("2026-03-27 16:00:00")),
+                # Monday 08:00-17:00 CEST (UTC+2), after the change of Sunday 03-29
+                (dt("2026-03-30 06:00:00"), dt("2026-03-30 15:00:00")),
+            ],
+        )
+        # an extra working day on the day of the change itself is already in CEST
+        self.ExtraDay.create(
+            {
+                "calendar_id": self.berlin.id,
+                "date": date(2026, 3, 29),
+                "weekday_like": "4",
+            }
+        )
+        self.assertEqual(
+            self._intervals(self.berlin, "2026-03-27 00:00:00", "2026-03-31 00:00:00")[
+                1
+            ],
+            (dt("2026-03-29 06:00:00"), dt("2026-03-29 15:00:00")),
+        )
+        # and back to CET on Sunday 2026-10-25
+        self.assertEqual(
+            self._intervals(self.berlin, "2026-10-23 00:00:00", "2026-10-27 00:00:00"),
+            [
+                (dt("2026-10-23 06:00:00"), dt("2026-10-23 15:00:00")),
+                (dt("2026-10-26 07:00:00"), dt("2026-10-26 16:00:00")),
+            ],
+        )
+
+    def test_round_the_clock_days_join(self):
+        calendar = self._calendar(
+            "7x24", "Asia/Shanghai", range(7), [(0, 24, "morning")]
+        )
+        self.assertEqual(
+            self._intervals(calendar, "2026-03-06 10:00:00", "2026-03-09 10:00:00"),
+            [(dt("2026-03-06 10:00:00"), dt("2026-03-09 10:00:00"))],
+        )
+
+    # ------------------------------------------------------------------
+    # work time check
+    # ------------------------------------------------------------------
+
+    def test_calendar_without_work_time_refused(self):
+        empty = self.Calendar.create(
+            {"name": "Empty", "tz": "Asia/Shanghai", "attendance_ids": []}
+        )
+        with self.assertRaises(ValidationError):
+            empty._aftersales_check_has_work_time()
+        breaks_only = self._calendar(
+            "Breaks only", "Asia/Shanghai", range(5), [(12, 13, "lunch")]
+        )
+        with self.assertRaises(ValidationError):
+            breaks_only._aftersales_check_has_work_time()
+        (self.office | self.every_day)._aftersales_check_has_work_time()
+
+    # ------------------------------------------------------------------
+    # holiday import
+    # ------------------------------------------------------------------
+
+    def test_import_cn_2026(self):
+        calendars = self.office | self.berlin
+        wizard = (
+            self.env["aftersales.holiday.import"]
+            .with_user(self.manager)
+            .create({"calendar_ids": [(6, 0, calendars.ids)]})
+        )
+        action = wizard.action_import_cn_2026()
+        self.assertEqual(action["tag"], "display_notification")
+        # 7 holiday lines and 6 swapped working days, on each calendar
+        self.assertEqual(self._counts(self.office), (7, 6))
+        self.assertEqual(self._counts(self.berlin), (7, 6))
+        spring = self.Leave.search(
+            [("calendar_id", "=", self.office.id), ("name", "=", "Spring Festival")]
+        )
+        self.assertEqual(spring.date_from, dt("2026-02-14 16:00:00"))
+        self.assertEqual(spring.date_to, dt("2026-02-23 15:59:59"))
+        self.assertEqual(spring.company_id, self.company)
+        national = self.Leave.search(
+            [("calendar_id", "=", self.berlin.id), ("name", "=", "National Day")]
+        )
+        self.assertEqual(national.date_from, dt("2026-09-30 22:00:00"))
+        self.assertEqual(national.date_to, dt("2026-10-07 21:59:59"))
+        swapped = self.office.aftersales_extra_day_ids
+        self.assertEqual(
+            swapped.mapped("date"),
+            [
+                date(2026, 1, 4),
+                date(2026, 2, 14),
+                date(2026, 2, 28),
+                date(2026, 5, 9),
+                date(2026, 9, 20),
+                date(2026, 10, 10),
+            ],
+        )
+        self.assertEqual(
+            swapped.filtered(lambda d: d.date == date(2026, 2, 14)).name,
+            "Spring Festival swapped working day",
+        )
+        self.assertEqual(set(swapped.mapped("weekday_like")), {"0"})
+        # Saturday 02-14 worked (swapped), Sunday 02-15 and Monday 02-16 off
+        self.assertEqual(
+            self._intervals(self.office, "2026-02-13 16:00:00", "2026-02-16 16:00:00"),
+            [
+                (dt("2026-02-14 01:00:00"), dt("2026-02-14 04:00:00")),
+                (dt("2026-02-14 05:00:00"), dt("2026-02-14 10:00:00")),
+            ],
+        )
+        # importing again adds nothing
+        with file_open(BUNDLED, "rb") as handle:
+            result = self._import(calendars, handle.read(), user=self.manager)
+        self.assertEqual(result, {"leaves": 0, "extra_days": 0, "skipped": 26})
+        self.assertEqual(self._counts(calendars), (14, 12))
+
+    def test_import_names_follow_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        content = (
+            HEADER + "2026-02-15,2026-02-23,holiday,春节,Spring Festival\n"
+        ).encode()
+        wizard = (
+            self.env["aftersales.holiday.import"]
+            .with_context(lang="zh_CN")
+            .create({"calendar_ids": [(6, 0, self.office.ids)]})
+        )
+        self.assertEqual(wizard._import_csv(content)["leaves"], 1)
+        leave = self.Leave.search([("calendar_id", "=", self.office.id)])
+        self.assertEqual(leave.with_context(lang="en_US").name, "春节")
+
+    def test_import_rights(self):
+        with self.assertRaises(AccessError):
+            self._import(
+                self.office,
+                (HEADER + "2026-05-01,2026-05-05,holiday,劳动节,Labour Day\n").encode(),
+                user=self.technician,
+            )
+
+    def test_import_bad_csv_writes_nothing(self):
+        good = (
+            "2026-05-01,2026-05-05,holiday,劳动节,Labour Day\n"
+            "2026-05-09,2026-05-09,working_day,劳动节调休上班,"
+            "Labour Day swapped working day\n"
+        )
+        cases = {
+            "unknown kind": (
+                (HEADER + good + "2026-06-01,2026-06-01,vacation,a,b\n").encode(),
+                "Line 4",
+            ),
+            "bad date": (
+                (HEADER + good + "2026-02-30,2026-03-01,holiday,a,b\n").encode(),
+                "Line 4",
+            ),
+            "date_to before date_from": (
+                (HEADER + good + "2026-06-05,2026-06-01,holiday,a,b\n").encode(),
+                "Line 4",
+            ),
+            "missing column": (
+                (
+                    "date_from,date_to,kind,name_zh\n2026-05-01,2026-05-05,holiday,劳动节\n"
+                ).encode(),
+                "name_en",
+            ),
+            "not UTF-8": ((HEADER + good).encode("gbk"), "UTF-8"),
+            "empty": (HEADER.encode(), "no holiday"),
+        }
+        before = self._counts(self.office)
+        for label, (content, needle) in cases.items():
+            with self.subTest(label), self.assertRaises(UserError) as caught:
+                self._import(self.office, content, user=self.manager)
+            self.assertIn(needle, str(caught.exception), label)
+            self.assertEqual(self._counts(self.office), before, label)
+        self.assertEqual(before, (0, 0))
+
+    # ------------------------------------------------------------------
+    # change notifications
+    # ------------------------------------------------------------------
+
+    def test_calendar_changed_notifications(self):
+        Calendar = type(self.Calendar)
+        with patch.object(
+            Calendar, "_aftersales_calendar_changed", autospec=True
+        ) as changed:
+            leave = self._leave(
+                self.office, "2026-03-06 16:00:00", "2026-03-07 15:59:59"
+            )
+        changed.assert_called_once()
+        self.assertEqual(changed.call_args.args[0], self.office)
+
+        with patch.object(
+            Calendar, "_aftersales_calendar_changed", autospec=True
+        ) as changed:
+            leave.name = "Renamed"
+        changed.assert_not_called()
+        with patch.object(
+            Calendar, "_aftersales_calendar_changed", autospec=True
+        ) as changed:
+            leave.calendar_id = self.berlin
+        self.assertEqual(changed.call_args.args[0], self.office | self.berlin)
+        with patch.object(
+            Calendar, "_aftersales_calendar_changed", autospec=True
+        ) as changed:
+            leave.unlink()
+        self.assertEqual(changed.call_args.args[0], self.berlin)
+
+        # a leave of all calendars: every calendar
+        with patch.object(
+            Calendar, "_aftersales_calendar_changed", autospec=True
+        ) as changed:
+            self._leave(False, "2026-03-08 02:00:00", "2026-03-08 04:00:00")
+        notified = changed.call_args.args[0]
+        self.assertLessEqual(self.office | self.berlin | self.every_day, notified)
+
+        # a resource's own leave changes no calendar
+        resource = self.env["resource.resource"].create(
+            {"name": "Technician Wang", "calendar_id": self.office.id}
+        )
+        with patch.object(
+            Calendar, "_aftersales_calendar_changed", autospec=True
+        ) as changed:
+            self.Leave.create(
+                {
+                    "name": "Sick",
+                    "resource_id": resource.id,
+                    "date_from": dt("2026-03-09 01:00:00"),
+                    "date_to": dt("2026-03-09 10:00:00"),
+                }
+            )
+        self.assertFalse(changed.call_args.args[0])
+
+        with patch.object(
+            Calendar, "_aftersales_calendar_changed", autospec=True
+        ) as changed:
+            self.ExtraDay.create(
+                {"calendar_id": self.office.id, "date": date(2026, 1, 4)}
+            )
+        self.assertEqual(changed.call_args.args[0], self.office)
+
+        with patch.object(
+            Calendar, "_aftersales_calendar_changed", autospec=True
+        ) as changed:
+            self.berlin.attendance_ids[0].hour_to = 16
+        self.assertEqual(changed.call_args.args[0], self.berlin)
+
+        with patch.object(
+            Calendar, "_aftersales_calendar_changed", autospec=True
+        ) as changed:
+            self.berlin.tz = "Europe/Paris"
+        changed.assert_called_once()
+        self.assertEqual(changed.call_args.args[0], self.berlin)
+        with patch.object(
+            Calendar, "_aftersales_calendar_changed", autospec=True
+        ) as changed:
+            self.berlin.name = "Paris Mon-Fri"
+        changed.assert_not_called()

@@ -1,0 +1,427 @@
+"""Tickets and their SLA clocks through the ORM: design section 4 on Odoo calendars."""
+
+from datetime import date, datetime, timedelta
+from unittest.mock import patch
+from zoneinfo import ZoneInfo
+
+from freezegun import freeze_time
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+H = 3600
+
+
+def shanghai(*args):
+    moment = datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
+    return moment.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+class TicketCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "On-site 08:00-22:00 daily",
+                "tz": "Asia/Shanghai",
+                "attendance_ids": [(5, 0, 0)]
+                + [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 8,
+                            "hour_to": 22,
+                        },
+                    )
+                    for day in range(7)
+                ],
+            }
+        )
+        waiting_customer = cls.env.ref("aftersales_sla.pause_reason_waiting_customer")
+        cls.policy = cls.env["aftersales.sla.policy"].create(
+            {
+                "name": "Smart lock SLA",
+                "target_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "metric": "response",
+                            "priority": priority,
+                            "target_hours": 12,
+                            "calendar_id": cls.calendar.id,
+                            "pause_reason_ids": [(6, 0, waiting_customer.ids)],
+                        },
+                    )
+                    for priority in ("1", "3")
+                ]
+                + [
+                    (
+                        0,
+                        0,
+                        {
+                            "metric": "resolution",
+                            "priority": "1",
+                            "target_hours": 48,
+                            "calendar_id": cls.calendar.id,
+                            "pause_reason_ids": [(6, 0, waiting_customer.ids)],
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "metric": "resolution",
+                            "priority": "3",
+                            "target_hours": 8,
+                            "calendar_id": cls.calendar.id,
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {"metric": "arrival", "priority": "3", "target_hours": 4},
+                    ),
+                ],
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "深圳安居物业管理有限公司", "is_company": True}
+        )
+        cls.contract = cls.env["aftersales.contract"].create(
+            {
+                "partner_id": cls.customer.id,
+                "title": "Smart lock service 2026",
+                "date_start": date(2026, 1, 1),
+                "date_end": date(2026, 12, 31),
+                "amount_value": 100000,
+                "calendar_id": cls.calendar.id,
+                "sla_policy_id": cls.policy.id,
+            }
+        )
+        cls.contract.action_activate()
+        cls.Ticket = cls.env["aftersales.ticket"]
+
+    def report(self, reported=None, **values):
+        reported = reported or shanghai(2026, 11, 20, 21, 0)
+        return self.Ticket.create(
+            dict(
+                {
+                    "name": "门锁无法开启",
+                    "partner_id": self.customer.id,
+                    "reported_at": reported,
+                },
+                **values,
+            )
+        )
+
+    def line(self, ticket, metric):
+        return ticket.sla_ids.filtered(lambda line: line.metric == metric)
+
+
+@tagged("post_install", "-at_install")
+class TestTicketSla(TicketCase):
+    @freeze_time("2026-11-20 13:05:00")  # Friday 21:05 in Shanghai
+    def test_reported_ticket_matches_its_contract_and_starts_clocks(self):
+        ticket = self.report()
+        self.assertEqual(ticket.contract_id, self.contract)
+        self.assertEqual(ticket.contract_match, "matched")
+        self.assertTrue(ticket.number.startswith("T2026"))
+        response = self.line(ticket, "response")
+        self.assertEqual(response.state, "running")
+        self.assertEqual(response.deadline, shanghai(2026, 11, 21, 19, 0))
+        self.assertEqual(self.line(ticket, "resolution").target_seconds, 48 * H)
+        self.assertFalse(
+            self.line(ticket, "arrival"), "no arrival promise at normal priority"
+        )
+        self.assertEqual(ticket.sla_deadline, shanghai(2026, 11, 21, 19, 0))
+        events = ticket.event_ids
+        self.assertEqual(events.mapped("event_type"), ["ticket.reported"])
+        self.assertIn('"seconds":43200', events.payload)
+
+    @freeze_time("2026-11-20 13:05:00")
+    def test_holiday_added_moves_running_deadlines_at_once(self):
+        ticket = self.report()
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "公司年会",
+                "calendar_id": self.calendar.id,
+                "date_from": shanghai(2026, 11, 21, 0, 0),
+                "date_to": shanghai(2026, 11, 21, 23, 59, 59),
+            }
+        )
+        response = self.line(ticket, "response")
+        self.assertEqual(response.deadline, shanghai(2026, 11, 22, 19, 0))
+        self.assertEqual(response.elapsed_seconds, 0, "time counted so far is kept")
+
+    def test_pause_resume_and_milestones_through_the_day(self):
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.report()
+        with freeze_time(shanghai(2026, 11, 21, 10, 0)):
+            ticket.action_pause("waiting_customer")
+            response = self.line(ticket, "response")
+            self.assertEqual(response.state, "paused")
+            self.assertFalse(response.deadline)
+            self.assertEqual(response.elapsed_seconds, 3 * H)
+        with freeze_time(shanghai(2026, 11, 21, 12, 0)):
+            ticket.action_resume()
+            self.assertEqual(response.deadline, shanghai(2026, 11, 21, 21, 0))
+            self.assertEqual(response.paused_seconds, 2 * H)
+        with freeze_time(shanghai(2026, 11, 21, 13, 0)):
+            ticket.action_acknowledge()
+            self.assertEqual(response.state, "met")
+            self.assertEqual(response.met_at, shanghai(2026, 11, 21, 13, 0))
+        self.assertEqual(
+            ticket.event_ids.mapped("event_type"),
+            ["ticket.reported", "ticket.paused", "ticket.resumed", "ticket.responded"],
+        )
+
+    def test_late_milestone_is_a_breach_at_the_deadline(self):
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.report()
+        with freeze_time(shanghai(2026, 11, 22, 9, 0)):
+            ticket.action_acknowledge()
+        response = self.line(ticket, "response")
+        self.assertEqual(response.state, "breached")
+        self.assertEqual(response.breached_at, shanghai(2026, 11, 21, 19, 0))
+        self.assertEqual(response.lateness_seconds, 4 * H)
+        self.assertEqual(ticket.sla_status, "breached")
+
+    def test_priority_change_keeps_counted_time_and_adds_targets(self):
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.report()
+        with freeze_time(shanghai(2026, 11, 21, 10, 0)):
+            ticket.priority = "3"
+        resolution = self.line(ticket, "resolution")
+        self.assertEqual(resolution.elapsed_seconds, 3 * H)
+        self.assertEqual(resolution.target_seconds, 8 * H)
+        self.assertEqual(resolution.deadline, shanghai(2026, 11, 21, 15, 0))
+        arrival = self.line(ticket, "arrival")
+        self.assertEqual(
+            arrival.deadline, shanghai(2026, 11, 21, 14, 0), "24x7, from the change"
+        )
+        self.assertIn("ticket.priority_changed", ticket.event_ids.mapped("event_type"))
+
+    def test_reopen_resumes_resolution_and_spoils_first_time_fix(self):
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.report()
+        with freeze_time(shanghai(2026, 11, 21, 9, 0)):
+            ticket.action_resolve()
+            self.assertTrue(ticket.is_first_time_fix)
+            self.assertEqual(self.line(ticket, "resolution").state, "met")
+        with freeze_time(shanghai(2026, 11, 21, 15, 0)):
+            ticket.action_reopen(reason="客户反馈仍无法开锁")
+        resolution = self.line(ticket, "resolution")
+        self.assertEqual(resolution.state, "running")
+        self.assertEqual(resolution.elapsed_seconds, 2 * H)
+        self.assertFalse(ticket.is_first_time_fix)
+        self.assertEqual(ticket.reopen_count, 1)
+        with freeze_time(shanghai(2026, 11, 21, 16, 0)):
+            ticket.action_resolve()
+        self.assertFalse(ticket.is_first_time_fix)
+        self.assertEqual(resolution.elapsed_seconds, 3 * H)
+
+    def test_past_report_needs_a_reason_future_is_refused(self):
+        count = self.Ticket.search_count([])
+        with freeze_time("2026-11-21 04:00:00"):
+            with self.assertRaises(ValidationError):
+                self.report()
+            with self.assertRaises(ValidationError):
+                self.report(reported=datetime(2026, 11, 21, 6, 0))
+            ticket = self.report(late_entry_reason="电话报修, 次日录入")
+        self.assertEqual(self.Ticket.search_count([]), count + 1)
+        event = ticket.event_ids
+        self.assertEqual(event.occurred_at, shanghai(2026, 11, 20, 21, 0))
+        self.assertEqual(event.reason, "电话报修, 次日录入")
+        self.assertEqual(self.line(ticket, "response").elapsed_seconds, 0)
+
+    def test_contract_matching_flags_none_and_several(self):
+        other = self.env["res.partner"].create(
+            {"name": "No contract Ltd", "is_company": True}
+        )
+        with freeze_time("2026-11-20 13:05:00"):
+            lonely = self.report(partner_id=other.id)
+            self.assertEqual(lonely.contract_match, "none")
+            self.assertFalse(lonely.sla_ids)
+            second = self.env["aftersales.contract"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "title": "Second contract",
+                    "date_start": date(2026, 6, 1),
+                    "date_end": date(2027, 5, 31),
+                    "calendar_id": self.calendar.id,
+                    "sla_policy_id": self.policy.id,
+                }
+            )
+            second.action_activate()
+            doubtful = self.report()
+        self.assertEqual(doubtful.contract_match, "several")
+        self.assertEqual(doubtful.candidate_contract_ids, self.contract | second)
+        self.assertFalse(doubtful.contract_id)
+
+    def test_deadlines_are_computed_per_calendar_once_per_batch(self):
+        Calendar = type(self.env["resource.calendar"])
+        original = Calendar._aftersales_work_intervals
+        calls = []
+
+        def counting(calendar, start, end):
+            calls.append(calendar.id)
+            return original(calendar, start, end)
+
+        with (
+            freeze_time("2026-11-20 13:05:00"),
+            patch.object(Calendar, "_aftersales_work_intervals", counting),
+        ):
+            tickets = self.Ticket.create(
+                [
+                    {
+                        "name": f"Batch {n}",
+                        "partner_id": self.customer.id,
+                        "reported_at": datetime(2026, 11, 20, 13, 0)
+                        - timedelta(minutes=n),
+                        "late_entry_reason": "import" if n > 10 else False,
+                    }
+                    for n in range(40)
+                ]
+            )
+        self.assertEqual(len(tickets.sla_ids), 80)
+        self.assertEqual(calls, [self.calendar.id], "one calendar walk for the batch")
+
+    def test_searches_on_deadlines(self):
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.report()
+        with freeze_time(shanghai(2026, 11, 21, 20, 0)):
+            self.assertIn(ticket, self.Ticket.search([("sla_overdue", "=", True)]))
+            overdue = self.env["aftersales.ticket.sla"].search(
+                [("is_overdue", "=", True)]
+            )
+            self.assertIn(self.line(ticket, "response"), overdue)
+        with freeze_time(shanghai(2026, 11, 21, 17, 0)):  # past 80 % of 12 h
+            self.assertIn(ticket, self.Ticket.search([("sla_at_risk", "=", True)]))
+            self.assertNotIn(ticket, self.Ticket.search([("sla_overdue", "=", True)]))
+        found = self.Ticket.search(
+            [
+                ("sla_deadline", "<", shanghai(2026, 11, 21, 20, 0)),
+                ("id", "=", ticket.id),
+            ]
+        )
+        self.assertEqual(found, ticket)
+
+
+@tagged("post_install", "-at_install")
+class TestTicketReplay(TicketCase):
+    actions = st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "pause",
+                    "pause_other",
+                    "resume",
+                    "acknowledge",
+                    "arrive",
+                    "resolve",
+                    "reopen",
+                    "priority",
+                ]
+            ),
+            st.integers(min_value=1, max_value=20 * 60),
+        ),
+        max_size=8,
+    )
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+        ],
+    )
+    @given(actions)
+    def test_replay_equals_projection(self, actions):
+        moment = datetime(2026, 11, 20, 13, 0)
+        with freeze_time(moment):
+            ticket = self.report(reported=moment)
+        for action, minutes in actions:
+            moment += timedelta(minutes=minutes)
+            with freeze_time(moment):
+                if action == "pause" and ticket.state == "open":
+                    ticket.action_pause("waiting_customer")
+                elif action == "pause_other" and ticket.state == "open":
+                    ticket.action_pause("waiting_parts")
+                elif action == "resume":
+                    ticket.action_resume()
+                elif action == "acknowledge" and ticket.state == "open":
+                    ticket.action_acknowledge()
+                elif action == "arrive" and ticket.state == "open":
+                    ticket.action_arrive()
+                elif action == "resolve" and ticket.state == "open":
+                    ticket.action_resolve()
+                elif action == "reopen" and ticket.state == "resolved":
+                    ticket.action_reopen()
+                elif action == "priority" and ticket.state != "closed":
+                    ticket.priority = "3" if ticket.priority == "1" else "1"
+        differences = self.env["aftersales.ticket.sla"]._rebuild_from_ledger(
+            ticket, fix=False
+        )
+        self.assertEqual(differences, [])
+
+
+@tagged("post_install", "-at_install")
+class TestTicketAccess(TicketCase):
+    def test_technicians_see_own_and_team_tickets_portal_sees_own(self):
+        tech = new_test_user(
+            self.env, "sla_tech", groups="aftersales_sla.group_aftersales_user"
+        )
+        mate = new_test_user(
+            self.env, "sla_mate", groups="aftersales_sla.group_aftersales_user"
+        )
+        outsider = new_test_user(
+            self.env, "sla_outsider", groups="aftersales_sla.group_aftersales_user"
+        )
+        team = self.env["aftersales.team"].create(
+            {"name": "Shenzhen", "member_ids": [(6, 0, (tech | mate).ids)]}
+        )
+        with freeze_time("2026-11-20 13:05:00"):
+            mine = self.report(user_id=tech.id)
+            teams = self.report(user_id=mate.id, team_id=team.id)
+            other = self.report(user_id=outsider.id)
+        visible = self.Ticket.with_user(tech).search(
+            [("id", "in", (mine | teams | other).ids)]
+        )
+        self.assertEqual(visible, (mine | teams).with_user(tech))
+        with self.assertRaises(AccessError):
+            other.with_user(tech).read(["name"])
+        with self.assertRaises(AccessError):
+            mine.with_user(tech).unlink()
+        # A technician records milestones (events are appended as the system).
+        with freeze_time(shanghai(2026, 11, 21, 9, 0)):
+            mine.with_user(tech).action_acknowledge()
+        self.assertEqual(self.line(mine, "response").state, "met")
+        self.assertEqual(mine.event_ids[-1].author_id, tech)
+
+        contact = self.env["res.partner"].create(
+            {
+                "name": "王经理",
+                "parent_id": self.customer.id,
+                "email": "wang@example.com",
+            }
+        )
+        portal = new_test_user(
+            self.env, "sla_portal", groups="base.group_portal", partner_id=contact.id
+        )
+        stranger = self.env["res.partner"].create(
+            {"name": "Other customer", "is_company": True}
+        )
+        with freeze_time("2026-11-20 13:05:00"):
+            foreign = self.report(partner_id=stranger.id)
+        seen = self.Ticket.with_user(portal).search([])
+        self.assertEqual(seen, (mine | teams | other).with_user(portal))
+        with self.assertRaises(AccessError):
+            foreign.with_user(portal).read(["name"])
