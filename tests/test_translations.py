@@ -57,7 +57,9 @@ class TestTranslations(TransactionCase):
             simplified = po_terms(file_path(f"{module}/i18n/zh_CN.po"))
             traditional = po_terms(file_path(f"{module}/i18n/zh_TW.po"))
             long_terms = [
-                term for term in simplified if len(re.sub(r"<[^>]+>|\s", "", term)) > 40
+                term
+                for term in simplified
+                if len(re.sub(r"<[^>]+>|%(?:\([a-z_]+\))?[sdr]|\s", "", term)) > 40
             ]
             same = [
                 term for term in long_terms if simplified[term] == traditional.get(term)

@@ -32,6 +32,7 @@
         "views/aftersales_sla_policy_views.xml",
         "wizard/aftersales_ticket_pause_views.xml",
         "views/aftersales_ticket_views.xml",
+        "views/aftersales_portal_templates.xml",
         "views/aftersales_sla_menus.xml",
     ],
     "assets": {

@@ -218,7 +218,7 @@ class AftersalesContract(models.Model):
     @api.depends("name")
     def _compute_access_url(self):
         for contract in self:
-            contract.access_url = f"/my/contracts/{contract.id}"
+            contract.access_url = f"/my/aftersales/contracts/{contract.id}"
 
     @api.depends("name", "title")
     def _compute_display_name(self):

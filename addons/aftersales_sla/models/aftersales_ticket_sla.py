@@ -131,7 +131,8 @@ class AftersalesTicketSla(models.Model):
     @api.depends("state", "deadline", "warning_at", "elapsed_seconds", "as_of")
     def _compute_live(self):
         now = fields.Datetime.now()
-        worktimes = self._worktimes(now - timedelta(days=1), now)
+        # Working time is configuration: read as the system for whoever looks (portal).
+        worktimes = self.sudo()._worktimes(now - timedelta(days=1), now)
         for line in self:
             state = line._clock_state()
             live = sla_clock.live_values(state, worktimes[line.calendar_id.id], now)

@@ -1,0 +1,154 @@
+"""The customer portal over HTTP: contracts, tickets with SLA deadlines, submission."""
+
+import re
+from datetime import date
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "7x14",
+                "tz": "Asia/Shanghai",
+                "attendance_ids": [(5, 0, 0)]
+                + [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": str(d),
+                            "dayofweek": str(d),
+                            "hour_from": 8,
+                            "hour_to": 22,
+                        },
+                    )
+                    for d in range(7)
+                ],
+            }
+        )
+        policy = cls.env["aftersales.sla.policy"].create(
+            {
+                "name": "Portal SLA",
+                "target_ids": [
+                    (0, 0, {"metric": "response", "priority": "1", "target_hours": 12}),
+                    (
+                        0,
+                        0,
+                        {
+                            "metric": "resolution",
+                            "priority": "1",
+                            "target_hours": 48,
+                            "calendar_id": calendar.id,
+                        },
+                    ),
+                ],
+            }
+        )
+
+        def contract(partner, title):
+            record = cls.env["aftersales.contract"].create(
+                {
+                    "partner_id": partner.id,
+                    "title": title,
+                    "date_start": date(2026, 1, 1),
+                    "date_end": date(2027, 12, 31),
+                    "calendar_id": calendar.id,
+                    "sla_policy_id": policy.id,
+                }
+            )
+            record.action_activate()
+            return record
+
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "杭州智慧社区", "is_company": True}
+        )
+        cls.other = cls.env["res.partner"].create(
+            {"name": "Other Estate", "is_company": True}
+        )
+        cls.contract = contract(cls.customer, "智能门锁维保")
+        cls.other_contract = contract(cls.other, "Other lock care")
+        contact = cls.env["res.partner"].create(
+            {"name": "李女士", "parent_id": cls.customer.id, "email": "li@example.com"}
+        )
+        cls.portal_user = new_test_user(
+            cls.env, "portal_li", groups="base.group_portal", partner_id=contact.id
+        )
+        cls.foreign_ticket = cls.env["aftersales.ticket"].create(
+            {"name": "Other's ticket", "partner_id": cls.other.id}
+        )
+
+    def csrf(self, url):
+        page = self.url_open(url).text
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def test_customer_submits_a_ticket_with_attachment(self):
+        self.authenticate("portal_li", "portal_li")
+        home = self.url_open("/my/aftersales/contracts").text
+        self.assertIn("智能门锁维保", home)
+        self.assertNotIn("Other lock care", home)
+        page = self.url_open(self.contract.get_portal_url()).text
+        self.assertIn("Service levels", page)
+        self.assertIn("Portal SLA", page)
+        self.assertIn("7x14", page)
+
+        token = self.csrf("/my/aftersales/tickets/new")
+        response = self.url_open(
+            "/my/aftersales/tickets/new",
+            data={
+                "csrf_token": token,
+                "name": "单元门锁无法识别指纹",
+                "contract_id": str(self.contract.id),
+                "serial_number": "SL-2026-000123",
+                "description": "3号楼1单元",
+            },
+            files={
+                "attachments": ("lock.jpg", b"\xff\xd8\xff fake jpeg", "image/jpeg")
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        ticket = self.env["aftersales.ticket"].search(
+            [("name", "=", "单元门锁无法识别指纹")]
+        )
+        self.assertEqual(len(ticket), 1)
+        self.assertTrue(response.url.endswith(f"/my/aftersales/tickets/{ticket.id}"))
+        self.assertEqual(ticket.contract_id, self.contract)
+        self.assertEqual(ticket.channel, "portal")
+        self.assertEqual(ticket.partner_id, self.customer)
+        self.assertEqual(
+            sorted(ticket.sla_ids.mapped("metric")), ["resolution", "response"]
+        )
+        self.assertEqual(ticket.event_ids.mapped("event_type"), ["ticket.reported"])
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "aftersales.ticket"), ("res_id", "=", ticket.id)]
+        )
+        self.assertEqual(attachment.name, "lock.jpg")
+        # The ticket page shows its SLA deadlines.
+        page = response.text
+        self.assertIn(ticket.number, page)
+        self.assertIn("Service levels", page)
+        listing = self.url_open("/my/aftersales/tickets").text
+        self.assertIn(ticket.number, listing)
+        self.assertNotIn(self.foreign_ticket.number, listing)
+
+    def test_another_customers_contract_and_ticket_are_refused(self):
+        self.authenticate("portal_li", "portal_li")
+        count = self.env["aftersales.ticket"].search_count([])
+        token = self.csrf("/my/aftersales/tickets/new")
+        response = self.url_open(
+            "/my/aftersales/tickets/new",
+            data={
+                "csrf_token": token,
+                "name": "Sneaky",
+                "contract_id": str(self.other_contract.id),
+            },
+        )
+        self.assertIn("That contract is not one of yours.", response.text)
+        self.assertEqual(self.env["aftersales.ticket"].search_count([]), count)
+        response = self.url_open(f"/my/aftersales/tickets/{self.foreign_ticket.id}")
+        self.assertTrue(response.url.endswith("/my"), response.url)
+        self.assertNotIn("Other's ticket", response.text)
