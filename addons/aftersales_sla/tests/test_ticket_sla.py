@@ -315,6 +315,35 @@ class TestTicketSla(TicketCase):
 
 
 @tagged("post_install", "-at_install")
+class TestTicketRebuild(TicketCase):
+    @freeze_time("2026-11-20 13:05:00")
+    def test_rebuild_reports_and_fixes_a_drifted_projection(self):
+        ticket = self.report()
+        response = self.line(ticket, "response")
+        good = response.deadline
+        response.sudo().write(
+            {"deadline": good + timedelta(days=3), "elapsed_seconds": 99}
+        )
+        differences = self.env["aftersales.ticket.sla"]._rebuild_from_ledger(ticket)
+        self.assertEqual(
+            sorted(
+                (metric, name)
+                for _ticket, metric, name, _stored, _replayed in differences
+            ),
+            [("response", "deadline"), ("response", "elapsed_seconds")],
+        )
+        self.assertEqual(response.deadline, good)
+        self.assertEqual(response.elapsed_seconds, 0)
+        self.assertEqual(
+            self.env["aftersales.ticket.sla"]._rebuild_from_ledger(ticket), []
+        )
+        notification = ticket.action_rebuild_sla()
+        self.assertEqual(
+            notification["params"]["message"], "The SLA lines match the ledger."
+        )
+
+
+@tagged("post_install", "-at_install")
 class TestTicketReplay(TicketCase):
     actions = st.lists(
         st.tuples(
