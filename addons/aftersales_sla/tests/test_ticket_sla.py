@@ -227,6 +227,24 @@ class TestTicketSla(TicketCase):
         self.assertFalse(ticket.is_first_time_fix)
         self.assertEqual(resolution.elapsed_seconds, 3 * H)
 
+    def test_amendment_applies_to_tickets_reported_after_it(self):
+        faster = self.policy.copy({"name": "Smart lock SLA 2027"})
+        faster.target_ids.filtered(lambda t: t.metric == "response").target_hours = 6
+        with freeze_time("2026-11-20 12:00:00"):
+            self.contract._apply_amendment(
+                {"sla_policy_id": faster},
+                datetime(2026, 11, 20, 13, 30),
+                "客户升级服务等级",
+            )
+        with freeze_time("2026-11-20 14:00:00"):
+            before = self.report(
+                reported=datetime(2026, 11, 20, 13, 0), late_entry_reason="电话报修"
+            )
+            after = self.report(reported=datetime(2026, 11, 20, 14, 0))
+        self.assertEqual(self.line(before, "response").target_seconds, 12 * H)
+        self.assertEqual(self.line(after, "response").target_seconds, 6 * H)
+        self.assertEqual(self.line(after, "response").target_id.policy_id, faster)
+
     def test_past_report_needs_a_reason_future_is_refused(self):
         count = self.Ticket.search_count([])
         with freeze_time("2026-11-21 04:00:00"):
