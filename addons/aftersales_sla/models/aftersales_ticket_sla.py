@@ -2,7 +2,10 @@ import json
 from collections import defaultdict
 from datetime import timedelta
 
+import psycopg2.errors
+
 from odoo import api, fields, models
+from odoo.tools import create_index, mute_logger
 
 from ..tools import sla_clock
 from .aftersales_sla_target import METRICS
@@ -113,6 +116,20 @@ class AftersalesTicketSla(models.Model):
     met_at = fields.Datetime(readonly=True, help="When the milestone was reached.")
     breached_at = fields.Datetime(readonly=True, index=True)
     as_of = fields.Datetime(readonly=True, help="Time of the last event replayed.")
+    breach_event_id = fields.Many2one(
+        "aftersales.event",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The sla.breached event booked for this clock (once).",
+    )
+    warning_event_id = fields.Many2one(
+        "aftersales.event",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The sla.warning event sent for this clock (once).",
+    )
     is_overdue = fields.Boolean(
         compute="_compute_live", search="_search_is_overdue", string="Overdue"
     )
@@ -121,6 +138,23 @@ class AftersalesTicketSla(models.Model):
     )
     live_elapsed_hours = fields.Float(compute="_compute_live", string="Counted (h)")
     live_lateness_hours = fields.Float(compute="_compute_live", string="Late by (h)")
+
+    def init(self):
+        # The SLA watch reads only running clocks that are due: keep that index small.
+        create_index(
+            self.env.cr,
+            "aftersales_ticket_sla_due_idx",
+            self._table,
+            ["deadline"],
+            where="state = 'running'",
+        )
+        create_index(
+            self.env.cr,
+            "aftersales_ticket_sla_warning_idx",
+            self._table,
+            ["warning_at"],
+            where="state = 'running' AND warning_event_id IS NULL",
+        )
 
     @api.depends("target_seconds")
     def _compute_target_hours(self):
@@ -335,8 +369,12 @@ class AftersalesTicketSla(models.Model):
         return result
 
     @api.model
-    def _project_tickets(self, tickets):
-        """Bring the stored SLA lines of ``tickets`` in line with their events."""
+    def _project_tickets(self, tickets, book=True):
+        """Bring the stored SLA lines of ``tickets`` in line with their events.
+
+        With ``book``, clocks found breached get their ``sla.breached`` event now
+        (a milestone recorded after its deadline books the breach at once).
+        """
         projection = self._compute_projection(tickets)
         existing = {(line.ticket_id.id, line.metric): line for line in tickets.sla_ids}
         to_create = []
@@ -353,6 +391,8 @@ class AftersalesTicketSla(models.Model):
         stale = self.browse([line.id for line in existing.values()])
         if stale:
             stale.unlink()
+        if book:
+            tickets.sla_ids._book_breaches()
 
     @api.model
     def _rebuild_from_ledger(self, tickets=None, fix=True):
@@ -398,3 +438,206 @@ class AftersalesTicketSla(models.Model):
         )
         if lines:
             self._project_tickets(lines.ticket_id)
+
+    # ------------------------------------------------------------------
+    # Breaches and warnings (the SLA watch)
+    # ------------------------------------------------------------------
+
+    def _book_breaches(self):
+        """Append one ``sla.breached`` event per breached clock that has none yet.
+
+        The breach time (occurred_at) is the deadline, not the moment it was
+        noticed. Called after every projection (a milestone recorded late books
+        the breach at once) and by the SLA watch.
+        """
+        lines = self.filtered(
+            lambda line: line.state == "breached" and not line.breach_event_id
+        )
+        if not lines:
+            return lines
+        events = self.env["aftersales.event"]._append_events(
+            [
+                {
+                    "event_type": "sla.breached",
+                    "subject": line.ticket_id,
+                    "company": line.company_id,
+                    "occurred_at": line.breached_at,
+                    "reason": self.env._("SLA breach recorded by the service ledger"),
+                    "payload": {
+                        "ticket": line.ticket_id.number,
+                        "metric": line.metric,
+                        "line": line.id,
+                        "deadline": fields.Datetime.to_string(line.breached_at),
+                        "target_seconds": line.target_seconds,
+                    },
+                }
+                for line in lines
+            ]
+        )
+        for line, event in zip(lines, events, strict=True):
+            line.breach_event_id = event
+        lines._on_breached()
+        return lines
+
+    def _on_breached(self):
+        """Hook: what follows a breach (penalties come here)."""
+
+    def _send_warnings(self):
+        """Warn the assignee and the team leader of clocks past their warning
+        threshold: an activity, an e-mail (chatter) and an ``sla.warning`` event,
+        once per clock."""
+        lines = self.filtered(
+            lambda line: line.state == "running" and not line.warning_event_id
+        )
+        if not lines:
+            return lines
+        metrics = dict(self._fields["metric"]._description_selection(self.env))
+        events = self.env["aftersales.event"]._append_events(
+            [
+                {
+                    "event_type": "sla.warning",
+                    "subject": line.ticket_id,
+                    "company": line.company_id,
+                    "occurred_at": line.warning_at,
+                    "payload": {
+                        "ticket": line.ticket_id.number,
+                        "metric": line.metric,
+                        "line": line.id,
+                        "deadline": fields.Datetime.to_string(line.deadline),
+                        "warning_percent": line.warning_percent,
+                    },
+                }
+                for line in lines
+            ]
+        )
+        activity_type = self.env.ref("mail.mail_activity_data_warning")
+        for line, event in zip(lines, events, strict=True):
+            line.warning_event_id = event
+            ticket = line.ticket_id
+            people = (ticket.user_id | ticket.team_id.leader_id).filtered("active")
+            summary = self.env._(
+                "SLA at risk: %(metric)s due %(deadline)s",
+                metric=metrics[line.metric],
+                deadline=fields.Datetime.to_string(line.deadline),
+            )
+            for user in people:
+                ticket.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    summary=summary,
+                    date_deadline=fields.Date.to_date(line.deadline),
+                    user_id=user.id,
+                )
+            if people:
+                ticket.message_post(
+                    body=summary,
+                    partner_ids=people.partner_id.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                )
+        return lines
+
+    @api.model
+    def _lock_due(self, column, now, limit, extra=""):
+        """Running clocks due on ``column`` (deadline or warning time), locked for
+        this transaction with their tickets. Rows another worker holds are skipped,
+        not waited for; a row another worker changed after this transaction's
+        snapshot cannot be locked under REPEATABLE READ, and then the batch is left
+        to the next call (a fresh snapshot) instead of failing the run.
+        """
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    f"""SELECT l.id, l.ticket_id FROM aftersales_ticket_sla l
+                         WHERE l.state = 'running' AND l.{column} <= %s {extra}
+                      ORDER BY l.{column} LIMIT %s
+                           FOR UPDATE OF l SKIP LOCKED""",
+                    [now, limit],
+                )
+                rows = self.env.cr.fetchall()
+                if not rows:
+                    return self.browse()
+                self.env.cr.execute(
+                    """SELECT id FROM aftersales_ticket WHERE id = ANY(%s)
+                          FOR NO KEY UPDATE SKIP LOCKED""",
+                    [list({ticket_id for _id, ticket_id in rows})],
+                )
+                tickets = {row[0] for row in self.env.cr.fetchall()}
+        except psycopg2.errors.SerializationFailure:
+            return self.browse()
+        return self.browse(
+            [line_id for line_id, ticket_id in rows if ticket_id in tickets]
+        )
+
+    @api.model
+    def _count_due(self, column, now, extra=""):
+        self.env.flush_all()
+        self.env.cr.execute(
+            f"""SELECT count(DISTINCT ticket_id) FROM aftersales_ticket_sla
+                 WHERE state = 'running' AND {column} <= %s {extra}""",
+            [now],
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _cron_sla_watch(self, batch_size=500):
+        """Scheduled action: book the breaches of clocks whose deadline passed, and
+        warn about clocks past their warning threshold.
+
+        Reads only running clocks that are due (partial indexes on deadline and
+        warning time), one batch of tickets per call, locked with SKIP LOCKED: two
+        workers never book the same breach, and Odoo's cron loop commits after each
+        batch, so a run stopped half-way resumes with nothing lost or repeated.
+        """
+        now = fields.Datetime.now()
+        lines = self._lock_due("deadline", now, batch_size)
+        tickets = lines.ticket_id
+        booked = self.browse()
+        if lines:
+            self.env["aftersales.event"]._append_events(
+                [
+                    {
+                        "event_type": "sla.breached",
+                        "subject": line.ticket_id,
+                        "company": line.company_id,
+                        "occurred_at": line.deadline,
+                        "reason": self.env._("Detected by the SLA watch"),
+                        "payload": {
+                            "ticket": line.ticket_id.number,
+                            "metric": line.metric,
+                            "line": line.id,
+                            "deadline": fields.Datetime.to_string(line.deadline),
+                            "target_seconds": line.target_seconds,
+                        },
+                    }
+                    for line in lines
+                ]
+            )
+            # The events carry the metric: replaying them marks the clocks breached
+            # at their deadline; link each line to its event.
+            self._project_tickets(tickets, book=False)
+            events = self.env["aftersales.event"].search(
+                [
+                    ("res_model", "=", "aftersales.ticket"),
+                    ("res_id", "in", tickets.ids),
+                    ("event_type", "=", "sla.breached"),
+                ],
+                order="id desc",
+            )
+            by_line = {}
+            for event in events:
+                by_line.setdefault(json.loads(event.payload).get("line"), event)
+            for line in lines:
+                line.breach_event_id = by_line.get(line.id)
+            booked = lines
+            booked._on_breached()
+        warned = self._lock_due(
+            "warning_at", now, batch_size, extra="AND l.warning_event_id IS NULL"
+        )._send_warnings()
+        remaining = self._count_due("deadline", now) + self._count_due(
+            "warning_at", now, extra="AND warning_event_id IS NULL"
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=len(booked) + len(warned), remaining=remaining
+        )
+        return {"breached": booked, "warned": warned, "remaining": remaining}

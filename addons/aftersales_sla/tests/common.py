@@ -1,4 +1,6 @@
 from contextlib import closing, contextmanager
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
@@ -70,3 +72,119 @@ def separate_env(dbname, commit=True):
             cr.commit()  # pylint: disable=invalid-commit
         else:
             cr.rollback()
+
+
+H = 3600
+
+
+def shanghai(*args):
+    moment = datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
+    return moment.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+class TicketCase(TransactionCase):
+    """An active contract on an 08:00-22:00 Shanghai calendar with its SLA policy."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "On-site 08:00-22:00 daily",
+                "tz": "Asia/Shanghai",
+                "attendance_ids": [(5, 0, 0)]
+                + [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 8,
+                            "hour_to": 22,
+                        },
+                    )
+                    for day in range(7)
+                ],
+            }
+        )
+        waiting_customer = cls.env.ref("aftersales_sla.pause_reason_waiting_customer")
+        cls.policy = cls.env["aftersales.sla.policy"].create(
+            {
+                "name": "Smart lock SLA",
+                "target_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "metric": "response",
+                            "priority": priority,
+                            "target_hours": 12,
+                            "calendar_id": cls.calendar.id,
+                            "pause_reason_ids": [(6, 0, waiting_customer.ids)],
+                        },
+                    )
+                    for priority in ("1", "3")
+                ]
+                + [
+                    (
+                        0,
+                        0,
+                        {
+                            "metric": "resolution",
+                            "priority": "1",
+                            "target_hours": 48,
+                            "calendar_id": cls.calendar.id,
+                            "pause_reason_ids": [(6, 0, waiting_customer.ids)],
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "metric": "resolution",
+                            "priority": "3",
+                            "target_hours": 8,
+                            "calendar_id": cls.calendar.id,
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {"metric": "arrival", "priority": "3", "target_hours": 4},
+                    ),
+                ],
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "深圳安居物业管理有限公司", "is_company": True}
+        )
+        cls.contract = cls.env["aftersales.contract"].create(
+            {
+                "partner_id": cls.customer.id,
+                "title": "Smart lock service 2026",
+                "date_start": date(2026, 1, 1),
+                "date_end": date(2026, 12, 31),
+                "amount_value": 100000,
+                "calendar_id": cls.calendar.id,
+                "sla_policy_id": cls.policy.id,
+            }
+        )
+        cls.contract.action_activate()
+        cls.Ticket = cls.env["aftersales.ticket"]
+
+    def report(self, reported=None, **values):
+        reported = reported or shanghai(2026, 11, 20, 21, 0)
+        return self.Ticket.create(
+            dict(
+                {
+                    "name": "门锁无法开启",
+                    "partner_id": self.customer.id,
+                    "reported_at": reported,
+                },
+                **values,
+            )
+        )
+
+    def line(self, ticket, metric):
+        return ticket.sla_ids.filtered(lambda line: line.metric == metric)
