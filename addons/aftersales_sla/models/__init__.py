@@ -18,3 +18,5 @@ from . import aftersales_ticket_stage
 from . import aftersales_team
 from . import aftersales_ticket
 from . import aftersales_ticket_sla
+from . import aftersales_penalty_rule
+from . import aftersales_penalty

@@ -46,6 +46,12 @@ CONTRACTUAL_FIELDS = frozenset(
         "annex_ids",
         "auto_accept_days",
         "parent_id",
+        "penalty_rule_ids",
+        "penalty_cap_amount",
+        "penalty_cap_percent",
+        "penalty_period",
+        "penalty_period_cap_amount",
+        "penalty_period_cap_percent",
     }
 )
 
@@ -204,6 +210,42 @@ class AftersalesContract(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+
+    # Penalties (liquidated damages)
+    penalty_rule_ids = fields.One2many(
+        "aftersales.penalty.rule", "contract_id", string="Penalty Clauses", copy=True
+    )
+    penalty_ids = fields.One2many(
+        "aftersales.penalty", "contract_id", string="Penalties"
+    )
+    penalty_cap_amount = fields.Monetary(
+        string="Cap per Term", help="At most this much in penalties over the term."
+    )
+    penalty_cap_percent = fields.Float(
+        string="Cap per Term (% of Value)",
+        default=10.0,
+        help="At most this share of the contract value over the term.",
+    )
+    penalty_period = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        string="Cap Period",
+        default="month",
+        required=True,
+    )
+    penalty_period_cap_amount = fields.Monetary(string="Cap per Period")
+    penalty_period_cap_percent = fields.Float(string="Cap per Period (% of Value)")
+    penalty_total = fields.Monetary(
+        string="Penalties Assessed",
+        readonly=True,
+        copy=False,
+        help="Sum of the penalties not waived (stored: the caps are checked against "
+        "it under a row lock).",
+    )
+    penalty_cap_left = fields.Monetary(
+        string="Cap Left", compute="_compute_penalty_cap_left"
+    )
+    penalty_count = fields.Integer(compute="_compute_penalty_cap_left")
+    breach_count = fields.Integer(compute="_compute_penalty_cap_left")
 
     @api.depends("amendment_ids")
     def _compute_amendment_count(self):
@@ -912,3 +954,80 @@ class AftersalesContract(models.Model):
             lambda c: not c.product_line_ids
             or (product and product in c.product_line_ids.product_id)
         )
+
+    # ------------------------------------------------------------------
+    # Penalties
+    # ------------------------------------------------------------------
+
+    @api.depends(
+        "penalty_total", "penalty_cap_amount", "penalty_cap_percent", "amount_value"
+    )
+    def _compute_penalty_cap_left(self):
+        Penalty = self.env["aftersales.penalty"]
+        counts = dict(
+            Penalty._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+            )
+        )
+        breaches = dict(
+            Penalty._read_group(
+                [("contract_id", "in", self.ids), ("sla_line_id", "!=", False)],
+                ["contract_id"],
+                ["sla_line_id:count_distinct"],
+            )
+        )
+        for contract in self:
+            caps = [
+                cap
+                for cap in (
+                    contract.penalty_cap_amount,
+                    contract.amount_value * contract.penalty_cap_percent / 100.0,
+                )
+                if cap
+            ]
+            contract.penalty_cap_left = (
+                max(0.0, min(caps) - contract.penalty_total) if caps else 0.0
+            )
+            contract.penalty_count = counts.get(contract, 0)
+            contract.breach_count = breaches.get(contract, 0)
+
+    @api.constrains(
+        "penalty_cap_percent", "penalty_period_cap_percent", "penalty_cap_amount"
+    )
+    def _check_penalty_caps(self):
+        for contract in self:
+            for percent in (
+                contract.penalty_cap_percent,
+                contract.penalty_period_cap_percent,
+            ):
+                if not 0 <= percent <= 100:
+                    raise ValidationError(
+                        self.env._("A penalty cap is a percentage between 0 and 100.")
+                    )
+            if (
+                contract.penalty_cap_amount < 0
+                or contract.penalty_period_cap_amount < 0
+            ):
+                raise ValidationError(self.env._("A penalty cap cannot be negative."))
+
+    def _compute_penalty_totals(self):
+        """Store the penalties assessed (not waived) on each contract."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT contract_id, coalesce(sum(amount), 0) FROM aftersales_penalty
+                WHERE contract_id = ANY(%s) AND state != 'waived'
+             GROUP BY contract_id""",
+            [self.ids],
+        )
+        totals = dict(self.env.cr.fetchall())
+        for contract in self.sudo():
+            contract.penalty_total = totals.get(contract.id, 0.0)
+
+    def action_view_penalties(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "aftersales_sla.aftersales_penalty_action"
+        )
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {"default_contract_id": self.id}
+        return action

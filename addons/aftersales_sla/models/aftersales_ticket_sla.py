@@ -393,6 +393,14 @@ class AftersalesTicketSla(models.Model):
             stale.unlink()
         if book:
             tickets.sla_ids._book_breaches()
+            # Per-hour clauses become final when a late milestone is reached.
+            finished = tickets.sla_ids.filtered(
+                lambda line: line.state == "breached" and line.met_at
+            )
+            if finished:
+                self.env["aftersales.penalty"].sudo()._assess_lines(
+                    finished, final_only=True
+                )
 
     @api.model
     def _rebuild_from_ledger(self, tickets=None, fix=True):
@@ -480,7 +488,9 @@ class AftersalesTicketSla(models.Model):
         return lines
 
     def _on_breached(self):
-        """Hook: what follows a breach (penalties come here)."""
+        """What follows a breach: the contracts' penalty clauses are assessed (as the
+        system: whoever's action revealed the breach)."""
+        self.env["aftersales.penalty"].sudo()._assess_lines(self.sudo())
 
     def _send_warnings(self):
         """Warn the assignee and the team leader of clocks past their warning
