@@ -6,3 +6,9 @@ from . import test_ledger_access
 from . import test_ledger_concurrency
 from . import test_contract
 from . import test_calendar
+from . import test_sla_clock
+from . import test_ticket_sla
+from . import test_portal
+from . import test_sla_watch
+from . import test_penalty
+from . import test_penalty_concurrency
