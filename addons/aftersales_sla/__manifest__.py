@@ -35,9 +35,14 @@
         "wizard/aftersales_ticket_pause_views.xml",
         "views/aftersales_ticket_views.xml",
         "wizard/aftersales_penalty_decide_views.xml",
+        "wizard/aftersales_sla_statement_views.xml",
         "views/aftersales_penalty_views.xml",
         "views/aftersales_portal_templates.xml",
         "views/aftersales_sla_menus.xml",
+    ],
+    "demo": [
+        "demo/aftersales_demo.xml",
+        "demo/aftersales_ticket_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -138,6 +138,14 @@ class AftersalesTicketSla(models.Model):
     )
     live_elapsed_hours = fields.Float(compute="_compute_live", string="Counted (h)")
     live_lateness_hours = fields.Float(compute="_compute_live", string="Late by (h)")
+    penalty_accrued = fields.Monetary(
+        compute="_compute_live",
+        string="Accruing Penalty",
+        currency_field="currency_id",
+        help="Per-hour penalty clauses: what the lateness so far costs (final when the "
+        "milestone is reached).",
+    )
+    currency_id = fields.Many2one(related="ticket_id.contract_id.currency_id")
 
     def init(self):
         # The SLA watch reads only running clocks that are due: keep that index small.
@@ -176,6 +184,7 @@ class AftersalesTicketSla(models.Model):
             )
             line.live_elapsed_hours = live["elapsed"] / 3600.0
             line.live_lateness_hours = live["lateness"] / 3600.0
+            line.penalty_accrued = line._accrued_penalty(live["lateness"])
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -194,6 +203,24 @@ class AftersalesTicketSla(models.Model):
         ]
         return domain if (operator == "=") == value else ["!", *domain]
 
+    def _accrued_penalty(self, lateness_seconds):
+        """Per-hour clauses of the ticket's contracts applied to a lateness."""
+        self.ensure_one()
+        if self.state != "breached" and not lateness_seconds:
+            return 0.0
+        started_hours = -(-int(lateness_seconds) // 3600)
+        total = 0.0
+        contracts = (
+            self.env["aftersales.penalty"].sudo()._contracts_for(self.ticket_id.sudo())
+        )
+        for rule in contracts.penalty_rule_ids:
+            if rule.rule_type == "per_hour" and rule._applies_to(self.sudo()):
+                amount = started_hours * rule.amount
+                total += (
+                    min(amount, rule.max_per_ticket) if rule.max_per_ticket else amount
+                )
+        return total
+
     def _clock_state(self):
         self.ensure_one()
         return sla_clock.ClockState(
@@ -201,10 +228,11 @@ class AftersalesTicketSla(models.Model):
             target=self.target_seconds,
             elapsed=self.elapsed_seconds,
             paused=self.paused_seconds,
-            as_of=self.as_of,
-            deadline=self.deadline,
-            met_at=self.met_at,
-            breached_at=self.breached_at,
+            # The ORM says False for an empty date, the clock says None.
+            as_of=self.as_of or None,
+            deadline=self.deadline or None,
+            met_at=self.met_at or None,
+            breached_at=self.breached_at or None,
         )
 
     # ------------------------------------------------------------------

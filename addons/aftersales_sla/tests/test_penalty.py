@@ -133,6 +133,68 @@ class TestPenaltyRules(PenaltyCase):
             "per-ticket max",
         )
 
+    def test_per_hour_penalty_accrues_visibly_until_the_milestone(self):
+        self.make_contract(
+            [
+                {
+                    "name": "Hourly",
+                    "rule_type": "per_hour",
+                    "amount": 100,
+                    "metric": "response",
+                }
+            ]
+        )
+        ticket = self.breach_response()
+        line = self.line(ticket, "response")
+        with freeze_time(shanghai(2026, 11, 22, 10, 30)):
+            line.invalidate_recordset(["penalty_accrued"])
+            # Late Saturday 19:00-22:00 and Sunday 08:00-10:30: 5.5 h, 6 started.
+            self.assertEqual(line.penalty_accrued, 600)
+
+    def test_statement_of_a_period(self):
+        contract = self.make_contract(
+            [
+                {
+                    "name": "Fixed",
+                    "rule_type": "fixed",
+                    "amount": 700,
+                    "metric": "response",
+                }
+            ]
+        )
+        ticket = self.breach_response()
+        penalty = self.Penalty.search([("ticket_id", "=", ticket.id)])
+        penalty.with_user(self.manager).action_confirm()
+        Statement = self.env["aftersales.sla.statement"]
+        statement = Statement.create(
+            {
+                "contract_id": contract.id,
+                "date_from": date(2026, 11, 1),
+                "date_to": date(2026, 11, 30),
+            }
+        )
+        self.assertEqual(statement.penalty_ids, penalty)
+        self.assertEqual(statement.breach_count, 1)
+        self.assertEqual(statement.ticket_count, 1)
+        self.assertEqual(statement.amount_confirmed, 700)
+        self.assertEqual(statement.cap_left, 10000 - 700)
+        october = Statement.create(
+            {
+                "contract_id": contract.id,
+                "date_from": date(2026, 10, 1),
+                "date_to": date(2026, 10, 31),
+            }
+        )
+        self.assertFalse(october.penalty_ids)
+        with self.assertRaises(ValidationError):
+            Statement.create(
+                {
+                    "contract_id": contract.id,
+                    "date_from": date(2026, 11, 30),
+                    "date_to": date(2026, 11, 1),
+                }
+            )
+
     def test_caps_per_term_and_period_clip_and_record(self):
         contract = self.make_contract(
             [
