@@ -1,5 +1,5 @@
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -24,6 +24,13 @@ class AftersalesPortal(CustomerPortal):
         if "aftersales_contract_count" in counters:
             values["aftersales_contract_count"] = (
                 Contract.search_count([]) if Contract.has_access("read") else 0
+            )
+        if "aftersales_penalty_count" in counters:
+            Penalty = request.env["aftersales.penalty"]
+            values["aftersales_penalty_count"] = (
+                Penalty.search_count([("state", "!=", "waived")])
+                if Penalty.has_access("read")
+                else 0
             )
         if "aftersales_ticket_count" in counters:
             values["aftersales_ticket_count"] = (
@@ -259,3 +266,75 @@ class AftersalesPortal(CustomerPortal):
         except ValidationError as error:
             return None, [str(error)]
         return ticket.with_env(request.env), []
+
+    # ------------------------------------------------------------------
+    # Penalties and disputes
+    # ------------------------------------------------------------------
+
+    @http.route("/my/aftersales/penalties", type="http", auth="user", website=True)
+    def portal_my_aftersales_penalties(self, **kw):
+        penalties = request.env["aftersales.penalty"].search(
+            [("parent_id", "=", False)], order="assessed_at desc"
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            penalties=penalties,
+            page_name="aftersales_penalty",
+            disputed=kw.get("disputed"),
+            error=kw.get("error"),
+        )
+        return request.render("aftersales_sla.portal_my_aftersales_penalties", values)
+
+    @http.route(
+        "/my/aftersales/penalties/<int:penalty_id>/dispute",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_aftersales_penalty_dispute(self, penalty_id, reason=None, **post):
+        penalty = request.env["aftersales.penalty"].browse(penalty_id).exists()
+        try:
+            penalty.check_access("read")
+        except AccessError:
+            return request.redirect("/my")
+        if not penalty:
+            return request.redirect("/my")
+        reason = (reason or "").strip()
+        if not reason:
+            return request.redirect(
+                "/my/aftersales/penalties?error="
+                + request.env._("Say why you dispute this penalty.")
+            )
+        files = []
+        for upload in request.httprequest.files.getlist("attachments"):
+            if upload.filename:
+                content = upload.read()
+                if len(content) > MAX_ATTACHMENT_BYTES:
+                    return request.redirect(
+                        "/my/aftersales/penalties?error="
+                        + request.env._("%s is larger than 10 MB.", upload.filename)
+                    )
+                files.append((upload.filename, content, upload.mimetype))
+        try:
+            with request.env.cr.savepoint():
+                attachments = (
+                    request.env["ir.attachment"]
+                    .sudo()
+                    .create(
+                        [
+                            {
+                                "name": name,
+                                "raw": content,
+                                "mimetype": mimetype,
+                                "res_model": "aftersales.penalty",
+                                "res_id": penalty.id,
+                            }
+                            for name, content, mimetype in files
+                        ]
+                    )
+                )
+                penalty.action_dispute(reason, attachments)
+        except (UserError, ValidationError, AccessError) as error:
+            return request.redirect("/my/aftersales/penalties?error=" + str(error))
+        return request.redirect("/my/aftersales/penalties?disputed=1")

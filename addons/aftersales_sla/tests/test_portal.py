@@ -152,3 +152,43 @@ class TestPortal(HttpCase):
         response = self.url_open(f"/my/aftersales/tickets/{self.foreign_ticket.id}")
         self.assertTrue(response.url.endswith("/my"), response.url)
         self.assertNotIn("Other's ticket", response.text)
+
+    def test_customer_disputes_a_penalty_with_evidence(self):
+        manager = new_test_user(
+            self.env, "portal_pen_mgr", groups="aftersales_sla.group_aftersales_manager"
+        )
+        Penalty = self.env["aftersales.penalty"].with_user(manager)
+        mine = Penalty._assess_manual(self.contract, 300, "响应超时")
+        theirs = Penalty._assess_manual(self.other_contract, 200, "Late")
+        self.authenticate("portal_li", "portal_li")
+        page = self.url_open("/my/aftersales/penalties").text
+        self.assertIn(mine.name, page)
+        self.assertNotIn(theirs.name, page)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = self.url_open(
+            f"/my/aftersales/penalties/{mine.id}/dispute",
+            data={"csrf_token": token, "reason": "当天小区停电, 非服务方原因"},
+            files={
+                "attachments": ("power-cut.pdf", b"%PDF-1.4 notice", "application/pdf")
+            },
+        )
+        self.assertIn("Your dispute was recorded", response.text)
+        self.assertEqual(mine.state, "disputed")
+        self.assertEqual(mine.dispute_reason, "当天小区停电, 非服务方原因")
+        event = self.env["aftersales.event"].search(
+            [("res_model", "=", "aftersales.penalty"), ("res_id", "=", mine.id)],
+            order="id desc",
+            limit=1,
+        )
+        self.assertEqual(event.event_type, "penalty.disputed")
+        self.assertEqual(event.author_id, self.portal_user)
+        evidence = self.env["ir.attachment"].search(
+            [("res_model", "=", "aftersales.penalty"), ("res_id", "=", mine.id)]
+        )
+        self.assertEqual(evidence.name, "power-cut.pdf")
+        # Someone else's penalty: refused, nothing changes.
+        self.url_open(
+            f"/my/aftersales/penalties/{theirs.id}/dispute",
+            data={"csrf_token": token, "reason": "not mine"},
+        )
+        self.assertEqual(theirs.state, "assessed")
