@@ -135,6 +135,44 @@ class TestTicketSla(TicketCase):
         self.assertEqual(self.line(after, "response").target_seconds, 6 * H)
         self.assertEqual(self.line(after, "response").target_id.policy_id, faster)
 
+    def test_other_calendar_dst_change_and_extra_working_day(self):
+        berlin = self.env["resource.calendar"].create(
+            {
+                "name": "Berlin office",
+                "tz": "Europe/Berlin",
+                "attendance_ids": [(5, 0, 0)]
+                + [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"D{day}",
+                            "dayofweek": str(day),
+                            "hour_from": 9,
+                            "hour_to": 17,
+                        },
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+        self.policy.target_ids.filtered(
+            lambda t: t.metric == "response" and t.priority == "1"
+        ).calendar_id = berlin
+        with freeze_time("2026-03-27 15:00:00"):  # Friday 16:00 CET
+            ticket = self.report(reported=datetime(2026, 3, 27, 15, 0))
+        # 1 h on Friday, then Monday 09:00 CEST (07:00 UTC) plus 11 h of workdays:
+        # Monday 8 h (to 15:00 UTC), Tuesday 3 h: 2026-03-31 10:00 UTC.
+        response = self.line(ticket, "response")
+        self.assertEqual(response.deadline, datetime(2026, 3, 31, 10, 0))
+        # Sunday the 29th (the DST change) becomes a working day like a Monday.
+        self.env["aftersales.calendar.extra.day"].create(
+            {"calendar_id": berlin.id, "date": date(2026, 3, 29), "name": "Inventur"}
+        )
+        # Sunday 09:00-17:00 CEST is 07:00-15:00 UTC: 8 h, then Monday 3 h.
+        self.assertEqual(response.deadline, datetime(2026, 3, 30, 10, 0))
+        self.assertEqual(response.elapsed_seconds, 0)
+
     def test_past_report_needs_a_reason_future_is_refused(self):
         count = self.Ticket.search_count([])
         with freeze_time("2026-11-21 04:00:00"):
