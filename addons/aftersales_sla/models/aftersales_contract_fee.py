@@ -25,6 +25,7 @@ class AftersalesContractFee(models.Model):
         store=True,
         readonly=False,
         required=True,
+        precompute=True,
     )
     uom_id = fields.Many2one(
         "uom.uom",

@@ -56,7 +56,9 @@ class AftersalesSlaPolicy(models.Model):
             if target.service_type_id and target.service_type_id != service_type:
                 continue
             current = chosen.get(target.metric)
-            specific = target.service_type_id and not current.service_type_id
-            if current is None or specific:
+            # A target for the ticket's service type wins over a generic one.
+            if current is None or (
+                target.service_type_id and not current.service_type_id
+            ):
                 chosen[target.metric] = target
         return self.env["aftersales.sla.target"].union(*chosen.values())

@@ -411,7 +411,7 @@ class AftersalesTicketSla(models.Model):
                 line = existing.pop((ticket_id, metric), None)
                 if line is None:
                     to_create.append(dict(values, ticket_id=ticket_id, metric=metric))
-                elif any(line[name] != (values[name] or False) for name in values):
+                elif line._differs(values):
                     line.write(values)
         if to_create:
             self.create(to_create)
@@ -429,6 +429,18 @@ class AftersalesTicketSla(models.Model):
                 self.env["aftersales.penalty"].sudo()._assess_lines(
                     finished, final_only=True
                 )
+
+    def _differs(self, values, names=None):
+        """Whether this line's stored values differ from projected ``values``
+        (relations compared by id, empty values as False)."""
+        self.ensure_one()
+        for name in names or values:
+            stored = self[name]
+            if self._fields[name].type == "many2one":
+                stored = stored.id
+            if (stored or False) != (values[name] or False):
+                return True
+        return False
 
     @api.model
     def _rebuild_from_ledger(self, tickets=None, fix=True):
@@ -454,7 +466,7 @@ class AftersalesTicketSla(models.Model):
                         )
                         continue
                     for name in PROJECTED_FIELDS:
-                        if line[name] != (values[name] or False):
+                        if line._differs(values, [name]):
                             differences.append(
                                 (ticket.id, metric, name, line[name], values[name])
                             )

@@ -173,6 +173,56 @@ class TestTicketSla(TicketCase):
         self.assertEqual(response.deadline, datetime(2026, 3, 30, 10, 0))
         self.assertEqual(response.elapsed_seconds, 0)
 
+    def test_service_type_target_wins_over_the_generic_one(self):
+        maintenance = self.env.ref("aftersales_sla.service_type_maintenance")
+        repair = self.env.ref("aftersales_sla.service_type_repair")
+        policy = self.env["aftersales.sla.policy"].create(
+            {
+                "name": "Typed first",
+                "target_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "metric": "resolution",
+                            "priority": "1",
+                            "target_hours": 24,
+                            "service_type_id": maintenance.id,
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {"metric": "resolution", "priority": "1", "target_hours": 72},
+                    ),
+                ],
+            }
+        )
+        typed = policy._get_targets("1", maintenance)
+        self.assertEqual(typed.mapped("target_hours"), [24.0])
+        self.assertEqual(
+            policy._get_targets("1", repair).mapped("target_hours"), [72.0]
+        )
+        only_typed = self.env["aftersales.sla.policy"].create(
+            {
+                "name": "Typed only",
+                "target_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "metric": "response",
+                            "priority": "1",
+                            "target_hours": 4,
+                            "service_type_id": maintenance.id,
+                        },
+                    ),
+                ],
+            }
+        )
+        self.assertFalse(only_typed._get_targets("1", repair))
+        self.assertEqual(only_typed._get_targets("1", maintenance).target_hours, 4)
+
     def test_past_report_needs_a_reason_future_is_refused(self):
         count = self.Ticket.search_count([])
         with freeze_time("2026-11-21 04:00:00"):
