@@ -379,7 +379,8 @@ class AftersalesEvent(models.Model):
 
         :return: the new ``aftersales.event`` records, in the order given.
         """
-        vals_list = [self._prepare_event_vals(entry) for entry in entries]
+        chains = {}  # one chain lookup per company and batch
+        vals_list = [self._prepare_event_vals(entry, chains) for entry in entries]
         if not vals_list:
             return self.browse()
         token = _APPENDING.set(True)
@@ -393,7 +394,7 @@ class AftersalesEvent(models.Model):
         return events.with_env(self.env)
 
     @api.model
-    def _prepare_event_vals(self, entry):
+    def _prepare_event_vals(self, entry, chains=None):
         entry = dict(entry)
         event_type = entry.pop("event_type", None)
         if event_type not in dict(self._get_event_types()):
@@ -465,7 +466,12 @@ class AftersalesEvent(models.Model):
             raise ValidationError(
                 self.env._("Unknown ledger event keys: %s", ", ".join(sorted(entry)))
             )
-        chain = self.env["aftersales.event.chain"].sudo()._get_for_company(company)
+        chains = {} if chains is None else chains
+        if company.id not in chains:
+            chains[company.id] = (
+                self.env["aftersales.event.chain"].sudo()._get_for_company(company)
+            )
+        chain = chains[company.id]
         return {
             "chain_id": chain.id,
             "company_id": company.id,

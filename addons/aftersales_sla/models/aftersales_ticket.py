@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -331,19 +332,9 @@ class AftersalesTicket(models.Model):
                         reported=reported,
                     )
                 )
-            if vals.get("number", "/") == "/":
-                company = (
-                    self.env["res.company"].browse(vals.get("company_id"))
-                    or self.env.company
-                )
-                vals["number"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("aftersales.ticket")
-                    or "/"
-                )
+        self._assign_numbers(vals_list)
+        self._match_contract_vals(vals_list)
         tickets = super().create(vals_list)
-        tickets._match_contracts()
         tickets._append_reported_events()
         tickets._project_sla()
         return tickets
@@ -397,30 +388,84 @@ class AftersalesTicket(models.Model):
     # Contract matching and SLA targets
     # ------------------------------------------------------------------
 
-    def _match_contracts(self):
-        Contract = self.env["aftersales.contract"]
-        for ticket in self:
-            if ticket.contract_id:
-                ticket.with_context(aftersales_contract_match=True).write(
-                    {"contract_match": "manual", "candidate_contract_ids": [(5, 0, 0)]}
-                )
-                continue
-            partner = ticket.partner_id
-            candidates = Contract._match_for_ticket(
-                partner,
-                product=ticket.product_id,
-                serial_number=ticket.serial_number,
-                when=ticket.reported_at,
-                country=partner.country_id,
-                state=partner.state_id,
-                service_type=ticket.service_type_id,
+    @api.model
+    def _assign_numbers(self, vals_list):
+        """Ticket numbers for a batch: one sequence lookup per company, and the
+        numbers of a standard sequence drawn in one query."""
+        todo = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("number", "/") == "/":
+                todo[vals.get("company_id") or self.env.company.id].append(vals)
+        Sequence = self.env["ir.sequence"].sudo()
+        for company_id, batch in todo.items():
+            sequence = Sequence.search(
+                [
+                    ("code", "=", "aftersales.ticket"),
+                    ("company_id", "in", [company_id, False]),
+                ],
+                order="company_id",
+                limit=1,
             )
-            values = {"candidate_contract_ids": [(6, 0, candidates.ids)]}
-            if len(candidates) == 1:
-                values.update(contract_id=candidates.id, contract_match="matched")
+            if not sequence:
+                continue
+            sequence = sequence.with_company(company_id)
+            if sequence.implementation == "standard":
+                self.env.cr.execute(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)",
+                    [f"ir_sequence_{sequence.id:03d}", len(batch)],
+                )
+                prefix, suffix = sequence._get_prefix_suffix()
+                for vals, (number,) in zip(batch, self.env.cr.fetchall(), strict=True):
+                    vals["number"] = f"{prefix}{number:0{sequence.padding}d}{suffix}"
             else:
-                values["contract_match"] = "several" if candidates else "none"
-            ticket.with_context(aftersales_contract_match=True).write(values)
+                for vals in batch:
+                    vals["number"] = sequence._next()
+
+    @api.model
+    def _match_contract_vals(self, vals_list):
+        """Find each new ticket's contract before it is written (one search per
+        distinct customer, product, serial, day, region and service type of the
+        batch); none or several are flagged for the user to choose."""
+        Contract = self.env["aftersales.contract"]
+        Partner = self.env["res.partner"]
+        cache = {}
+        default_type = self._default_service_type()
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            if vals.get("contract_id"):
+                vals.setdefault("contract_match", "manual")
+                continue
+            partner = Partner.browse(vals.get("partner_id"))
+            product = self.env["product.product"].browse(vals.get("product_id"))
+            service_type = (
+                self.env["aftersales.service.type"].browse(vals.get("service_type_id"))
+                or default_type
+            )
+            when = fields.Datetime.to_datetime(vals.get("reported_at")) or now
+            key = (
+                partner.commercial_partner_id.id,
+                product.id,
+                (vals.get("serial_number") or "").strip().lower(),
+                when.date(),
+                service_type.id,
+            )
+            if key not in cache:
+                cache[key] = Contract._match_for_ticket(
+                    partner,
+                    product=product,
+                    serial_number=vals.get("serial_number"),
+                    when=when,
+                    country=partner.country_id,
+                    state=partner.state_id,
+                    service_type=service_type,
+                )
+            candidates = cache[key]
+            vals["candidate_contract_ids"] = [(6, 0, candidates.ids)]
+            if len(candidates) == 1:
+                vals["contract_id"] = candidates.id
+                vals["contract_match"] = "matched"
+            else:
+                vals["contract_match"] = "several" if candidates else "none"
 
     def _sla_targets(self):
         """The SLA targets in force for this ticket: from its contract's terms at the
