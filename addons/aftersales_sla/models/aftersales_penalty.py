@@ -233,30 +233,27 @@ class AftersalesPenalty(models.Model):
                 [contracts.ids],
             )
 
-    def _cap_left(self, contract, period_start):
-        """How much a contract may still be assessed: (term left, period left)."""
-        contract.ensure_one()
+    @api.model
+    def _caps(self, contract):
+        """(term cap, period cap) of a contract; None where there is none."""
         value = contract.amount_value
-        term_caps = [
-            cap
-            for cap in (
-                contract.penalty_cap_amount,
-                value * contract.penalty_cap_percent / 100.0
-                if contract.penalty_cap_percent
-                else 0.0,
-            )
-            if cap
-        ]
-        period_caps = [
-            cap
-            for cap in (
-                contract.penalty_period_cap_amount,
-                value * contract.penalty_period_cap_percent / 100.0
-                if contract.penalty_period_cap_percent
-                else 0.0,
-            )
-            if cap
-        ]
+
+        def cap(amount, percent):
+            caps = [
+                c for c in (amount, value * percent / 100.0 if percent else 0.0) if c
+            ]
+            return min(caps) if caps else None
+
+        return (
+            cap(contract.penalty_cap_amount, contract.penalty_cap_percent),
+            cap(
+                contract.penalty_period_cap_amount, contract.penalty_period_cap_percent
+            ),
+        )
+
+    def _used(self, contract, period_start):
+        """Penalties assessed (not waived) on a contract: (over the term, in the
+        period starting at ``period_start``)."""
         self.env.flush_all()
         self.env.cr.execute(
             """SELECT coalesce(sum(amount), 0),
@@ -265,9 +262,29 @@ class AftersalesPenalty(models.Model):
                 WHERE contract_id = %s AND state != 'waived'""",
             [period_start, contract.id],
         )
-        used_term, used_period = self.env.cr.fetchone()
-        term_left = min(term_caps) - used_term if term_caps else float("inf")
-        period_left = min(period_caps) - used_period if period_caps else float("inf")
+        return self.env.cr.fetchone()
+
+    def _cap_left(self, contract, period_start, used=None):
+        """How much a contract may still be assessed: (term left, period left).
+
+        ``used`` (a dict kept by the caller across one batch) saves a query per
+        penalty: the totals are read once per contract and period, then kept
+        up to date in memory.
+        """
+        contract.ensure_one()
+        term_cap, period_cap = self._caps(contract)
+        if term_cap is None and period_cap is None:
+            return float("inf"), float("inf")
+        used = {} if used is None else used
+        key = (contract.id, period_start)
+        if key not in used:
+            term, period = self._used(contract, period_start)
+            used[key] = period
+            used.setdefault(contract.id, term)
+        term_left = (
+            term_cap - used[contract.id] if term_cap is not None else float("inf")
+        )
+        period_left = period_cap - used[key] if period_cap is not None else float("inf")
         return max(0.0, term_left), max(0.0, period_left)
 
     @api.model
@@ -330,13 +347,17 @@ class AftersalesPenalty(models.Model):
             )
         }
         created = self.browse()
+        used = {}
         for line, contract, rule in plan:
             if (line.id, rule.id) in existing:
                 continue
             computed = contract.currency_id.round(rule._compute_amount(line))
             period_start = self._period_start(contract, line.breached_at)
-            term_left, period_left = self._cap_left(contract, period_start)
+            term_left, period_left = self._cap_left(contract, period_start, used)
             amount = contract.currency_id.round(min(computed, term_left, period_left))
+            if contract.id in used:
+                used[contract.id] += amount
+                used[(contract.id, period_start)] += amount
             partner = (
                 contract.partner_id
                 if contract.contract_type == "partner"

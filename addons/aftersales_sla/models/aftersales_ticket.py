@@ -332,6 +332,11 @@ class AftersalesTicket(models.Model):
                         reported=reported,
                     )
                 )
+        # Defaults that need a search: once for the batch, not once per ticket.
+        if any("stage_id" not in vals for vals in vals_list):
+            stage = self._default_stage()
+            for vals in vals_list:
+                vals.setdefault("stage_id", stage.id)
         self._assign_numbers(vals_list)
         self._match_contract_vals(vals_list)
         tickets = super().create(vals_list)
