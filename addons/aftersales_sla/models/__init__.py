@@ -20,3 +20,7 @@ from . import aftersales_ticket
 from . import aftersales_ticket_sla
 from . import aftersales_penalty_rule
 from . import aftersales_penalty
+from . import account_move_line
+from . import account_move
+from . import res_config_settings
+from . import aftersales_penalty_invoicing

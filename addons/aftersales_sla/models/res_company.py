@@ -1,8 +1,16 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    aftersales_penalty_product_id = fields.Many2one(
+        "product.product",
+        string="Penalty Product",
+        domain="[('type', '=', 'service')]",
+        help="Product of the credit note lines that settle after-sales penalties: "
+        "its income and expense accounts and its taxes are used.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

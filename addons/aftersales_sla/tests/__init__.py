@@ -12,3 +12,4 @@ from . import test_portal
 from . import test_sla_watch
 from . import test_penalty
 from . import test_penalty_concurrency
+from . import test_penalty_invoicing
