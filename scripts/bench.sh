@@ -1,9 +1,49 @@
 #!/usr/bin/env bash
-# Benchmarks (not part of the test command): sets up, creates the benchmark database
-# once (both addons, no demo data), runs the scenarios and writes docs/benchmarks.md.
-# Extra arguments go to the benchmark, e.g. --only verify --sizes 100000.
+# Benchmarks (not part of the test command): sets up, creates the benchmark databases
+# once, runs the scenarios and writes docs/benchmarks.md.
+#
+#   scripts/bench.sh                          # everything: ledger, then tickets
+#   scripts/bench.sh --only verify --sizes 100000
+#   scripts/bench.sh --only tickets           # the ticket scenario only
+#
+# --only chooses the scenario: "append" or "verify" (tests/benchmarks/bench_ledger.py)
+# or "tickets" (tests/benchmarks/bench_tickets.py). The ticket options
+# (--ticket-sizes, --milestone-size, --no-oca) go to the ticket benchmark, every other
+# option to the ledger benchmark.
+#
+# The ticket scenario compares with the OCA addon helpdesk_mgmt_sla 18.0: its wheels
+# are downloaded once (pip, no dependencies) into .state/oca-wheels, unpacked into
+# .state/oca-addons and installed in a separate database (BENCH_OCA_DB), never in the
+# project's virtual environment nor as a project dependency.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BENCH_DB="${BENCH_DB:-aftersales_bench}"
+BENCH_OCA_DB="${BENCH_OCA_DB:-aftersales_bench_oca}"
+OCA_DIR="$STATE_DIR/oca-addons"
+OCA_WHEELS="$STATE_DIR/oca-wheels"
+OCA_MODULES=(helpdesk_mgmt helpdesk_mgmt_sla)
+OCA_REQUIREMENTS=("odoo-addon-helpdesk_mgmt_sla>=18.0,<18.1" "odoo-addon-helpdesk_mgmt>=18.0,<18.1")
+
+# Split the arguments between the two benchmark scripts.
+ONLY=""
+LEDGER_ARGS=()
+TICKET_ARGS=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --only) ONLY="${2:-}"; shift 2 ;;
+        --only=*) ONLY="${1#--only=}"; shift ;;
+        --ticket-sizes|--milestone-size) TICKET_ARGS+=("$1" "${2:-}"); shift 2 ;;
+        --ticket-sizes=*|--milestone-size=*|--no-oca) TICKET_ARGS+=("$1"); shift ;;
+        *) LEDGER_ARGS+=("$1"); shift ;;
+    esac
+done
+RUN_WATCH=0
+case "$ONLY" in
+    "") RUN_LEDGER=1; RUN_TICKETS=1; RUN_WATCH=1 ;;
+    append|verify) RUN_LEDGER=1; RUN_TICKETS=0; LEDGER_ARGS+=(--only "$ONLY") ;;
+    tickets) RUN_LEDGER=0; RUN_TICKETS=1 ;;
+    watch) RUN_LEDGER=0; RUN_TICKETS=0; RUN_WATCH=1 ;;
+    *) die "--only: append, verify, tickets or watch, not '$ONLY'" ;;
+esac
 
 bash "$PROJECT_DIR/scripts/setup.sh"
 CONF="$STATE_DIR/bench.conf"
@@ -16,6 +56,102 @@ else
 fi
 export ODOO_RC="$CONF"
 cd "$PROJECT_DIR"
-"$VENV/bin/python" tests/benchmarks/bench_ledger.py --db "$BENCH_DB" \
-    --output "$PROJECT_DIR/docs/benchmarks.md" "$@"
+
+if [ "$RUN_LEDGER" = 1 ]; then
+    "$VENV/bin/python" tests/benchmarks/bench_ledger.py --db "$BENCH_DB" \
+        --output "$PROJECT_DIR/docs/benchmarks.md" "${LEDGER_ARGS[@]}"
+fi
+
+# --- OCA reference (ticket scenario) ------------------------------------------------
+
+# Download and unpack the OCA addons when missing. Their manifests must depend on
+# nothing but Odoo itself and each other.
+# (These functions run in an if condition, where errexit is off: each step returns on
+# failure itself.)
+prepare_oca_addons() {
+    local missing=0 module
+    for module in "${OCA_MODULES[@]}"; do
+        [ -f "$OCA_DIR/$module/__manifest__.py" ] || missing=1
+    done
+    if [ "$missing" = 1 ]; then
+        log "downloading ${OCA_MODULES[*]} 18.0 (no dependencies) into $OCA_WHEELS"
+        mkdir -p "$OCA_WHEELS" "$OCA_DIR"
+        "$VENV/bin/pip" download --quiet --no-deps -d "$OCA_WHEELS" \
+            "${OCA_REQUIREMENTS[@]}" || return 1
+        local unpack
+        unpack="$(mktemp -d)" || return 1
+        for module in "${OCA_MODULES[@]}"; do
+            local wheel
+            wheel="$(ls -t "$OCA_WHEELS"/odoo_addon_"${module}"-18.0.*.whl | head -n 1)" || return 1
+            "$VENV/bin/python" -m zipfile -e "$wheel" "$unpack/$module" || return 1
+            rm -rf "${OCA_DIR:?}/$module" || return 1
+            cp -r "$unpack/$module/odoo/addons/$module" "$OCA_DIR/$module" || return 1
+        done
+        rm -rf "$unpack"
+    fi
+    # Every dependency must be in Odoo's source or in the OCA folder.
+    "$VENV/bin/python" - "$OCA_DIR" "$ODOO_SRC/addons" "$ODOO_SRC/odoo/addons" <<'EOF'
+import ast, os, sys
+oca, *core = sys.argv[1:]
+missing = set()
+for name in sorted(os.listdir(oca)):
+    with open(os.path.join(oca, name, "__manifest__.py"), encoding="utf-8") as handle:
+        manifest = ast.literal_eval(handle.read())
+    for dep in manifest.get("depends", []):
+        if not any(os.path.isdir(os.path.join(p, dep)) for p in [oca, *core]):
+            missing.add(f"{name} needs {dep}")
+if missing:
+    sys.exit("OCA addons: dependencies not available: " + ", ".join(sorted(missing)))
+EOF
+}
+
+oca_module_state() {
+    psql_odoo -d "$BENCH_OCA_DB" -tAc \
+        "SELECT state FROM ir_module_module WHERE name = 'helpdesk_mgmt_sla'" 2>/dev/null || true
+}
+
+prepare_oca_db() {
+    OCA_CONF="$STATE_DIR/bench-oca.conf"
+    ADDONS_PATH="$ADDONS_PATH,$OCA_DIR" write_odoo_conf "$OCA_CONF" \
+        "db_name = $BENCH_OCA_DB" "log_level = warn" "max_cron_threads = 0"
+    if ! db_exists "$BENCH_OCA_DB" || [ "$(oca_module_state)" != "installed" ]; then
+        log "installing helpdesk_mgmt_sla in the benchmark database $BENCH_OCA_DB"
+        odoo_bin -c "$OCA_CONF" -d "$BENCH_OCA_DB" -i helpdesk_mgmt_sla \
+            --without-demo=all --stop-after-init || return 1
+        [ "$(oca_module_state)" = "installed" ] || {
+            echo "helpdesk_mgmt_sla is not installed after -i helpdesk_mgmt_sla" >&2
+            return 1
+        }
+    fi
+}
+
+if [ "$RUN_TICKETS" = 1 ]; then
+    OCA_ERROR="$STATE_DIR/bench-oca-error.log"
+    rm -f "$OCA_ERROR"
+    OCA_ARGS=()
+    if [[ " ${TICKET_ARGS[*]:-} " == *" --no-oca "* ]]; then
+        log "--no-oca: measuring ours only"
+    elif (prepare_oca_addons && prepare_oca_db) 2>&1 | tee "$OCA_ERROR" >&2; then
+        OCA_ARGS=(--oca-db "$BENCH_OCA_DB" --oca-rc "$STATE_DIR/bench-oca.conf")
+        rm -f "$OCA_ERROR"
+    else
+        log "the OCA reference could not be prepared (see $OCA_ERROR); measuring ours only"
+        OCA_ARGS=(--oca-error-file "$OCA_ERROR")
+    fi
+    "$VENV/bin/python" tests/benchmarks/bench_tickets.py --db "$BENCH_DB" \
+        --output "$PROJECT_DIR/docs/benchmarks.md" "${OCA_ARGS[@]}" "${TICKET_ARGS[@]}"
+fi
 log "results written to docs/benchmarks.md"
+
+if [ "$RUN_WATCH" = 1 ]; then
+    # The ledger cannot be emptied: the watch scenario gets a fresh database each run.
+    WATCH_DB="${BENCH_WATCH_DB:-aftersales_bench_watch}"
+    WATCH_CONF="$STATE_DIR/bench-watch.conf"
+    write_odoo_conf "$WATCH_CONF" "db_name = $WATCH_DB" "log_level = warn" "max_cron_threads = 0"
+    psql_odoo -d postgres -c "DROP DATABASE IF EXISTS \"$WATCH_DB\" WITH (FORCE)"
+    log "creating benchmark database $WATCH_DB"
+    odoo_bin -c "$WATCH_CONF" -d "$WATCH_DB" -i aftersales_sla --without-demo=all --stop-after-init
+    ODOO_RC="$WATCH_CONF" "$VENV/bin/python" tests/benchmarks/bench_watch.py --db "$WATCH_DB" \
+        --output "$PROJECT_DIR/docs/benchmarks.md"
+    log "SLA watch results written to docs/benchmarks.md"
+fi
