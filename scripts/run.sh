@@ -11,6 +11,7 @@ bash "$PROJECT_DIR/scripts/setup.sh"
 CONF="$STATE_DIR/run.conf"
 write_odoo_conf "$CONF" "http_port = $HTTP_PORT" "db_name = $DB_NAME" "dbfilter = ^$DB_NAME\$"
 
+STAMP="$STATE_DIR/run-$DB_NAME.stamp"
 if ! db_exists "$DB_NAME"; then
     log "creating database $DB_NAME with $PROJECT_ADDONS and demo data"
     if ! odoo_bin -c "$CONF" -d "$DB_NAME" -i "$PROJECT_ADDONS" \
@@ -18,8 +19,12 @@ if ! db_exists "$DB_NAME"; then
         psql_odoo -d postgres -c "DROP DATABASE IF EXISTS \"$DB_NAME\"" || true
         die "could not create database $DB_NAME"
     fi
-else
-    log "database $DB_NAME exists: updating the project's addons is left to you (-u)"
+elif [ -n "$(find "$PROJECT_DIR/addons" -type f -newer "$STAMP" -print -quit 2>/dev/null)" ] \
+        || [ ! -f "$STAMP" ]; then
+    log "the addons changed since the last run: updating $PROJECT_ADDONS in $DB_NAME"
+    odoo_bin -c "$CONF" -d "$DB_NAME" -u "$PROJECT_ADDONS" --stop-after-init --log-level=warn \
+        || die "could not update $PROJECT_ADDONS in $DB_NAME"
 fi
+touch "$STAMP"
 log "serving Odoo at http://localhost:$HTTP_PORT (admin / admin); Ctrl-C stops"
 exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB_NAME"
