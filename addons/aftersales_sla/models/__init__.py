@@ -9,6 +9,7 @@ from . import aftersales_service_type
 from . import aftersales_pause_reason
 from . import aftersales_sla_policy
 from . import aftersales_sla_target
+from . import aftersales_contract_line_mixin
 from . import aftersales_contract
 from . import aftersales_contract_product
 from . import aftersales_contract_fee

@@ -1,10 +1,11 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class AftersalesContractAnnex(models.Model):
     """An annex text of a contract (service description, penalty schedule...)."""
 
     _name = "aftersales.contract.annex"
+    _inherit = ["aftersales.contract.line.mixin"]
     _description = "After-Sales Contract Annex"
     _order = "contract_id, sequence, id"
 
@@ -15,22 +16,3 @@ class AftersalesContractAnnex(models.Model):
     sequence = fields.Integer(default=10)
     title = fields.Char(required=True, translate=True)
     body = fields.Html(translate=True, sanitize=True)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["aftersales.contract"].browse(
-            [vals["contract_id"] for vals in vals_list if vals.get("contract_id")]
-        )._check_terms_editable()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.contract_id._check_terms_editable()
-        if vals.get("contract_id"):
-            self.env["aftersales.contract"].browse(
-                vals["contract_id"]
-            )._check_terms_editable()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_contract_in_force(self):
-        self.contract_id._check_terms_editable()

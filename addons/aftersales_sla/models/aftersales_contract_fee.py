@@ -5,6 +5,7 @@ class AftersalesContractFee(models.Model):
     """One line of a contract's fee schedule: what billable service costs."""
 
     _name = "aftersales.contract.fee"
+    _inherit = ["aftersales.contract.line.mixin"]
     _description = "After-Sales Contract Fee"
     _order = "contract_id, id"
 
@@ -54,22 +55,3 @@ class AftersalesContractFee(models.Model):
                 fee.uom_id = fee.product_id.uom_id
             else:
                 fee.uom_id = fee.uom_id or False
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["aftersales.contract"].browse(
-            [vals["contract_id"] for vals in vals_list if vals.get("contract_id")]
-        )._check_terms_editable()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.contract_id._check_terms_editable()
-        if vals.get("contract_id"):
-            self.env["aftersales.contract"].browse(
-                vals["contract_id"]
-            )._check_terms_editable()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_contract_in_force(self):
-        self.contract_id._check_terms_editable()

@@ -6,6 +6,7 @@ class AftersalesContractProduct(models.Model):
     """A product covered by a contract; one line per covered serial number."""
 
     _name = "aftersales.contract.product"
+    _inherit = ["aftersales.contract.line.mixin"]
     _description = "After-Sales Contract Covered Product"
     _order = "contract_id, id"
 
@@ -40,23 +41,3 @@ class AftersalesContractProduct(models.Model):
                         contract=line.contract_id.display_name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        contracts = self.env["aftersales.contract"].browse(
-            [vals["contract_id"] for vals in vals_list if vals.get("contract_id")]
-        )
-        contracts._check_terms_editable()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.contract_id._check_terms_editable()
-        if vals.get("contract_id"):
-            self.env["aftersales.contract"].browse(
-                vals["contract_id"]
-            )._check_terms_editable()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_contract_in_force(self):
-        self.contract_id._check_terms_editable()
