@@ -1,6 +1,7 @@
 from . import aftersales_event_chain
 from . import aftersales_event
 from . import res_company
+from . import aftersales_calendar_change_mixin
 from . import resource_calendar
 from . import resource_calendar_leaves
 from . import resource_calendar_attendance

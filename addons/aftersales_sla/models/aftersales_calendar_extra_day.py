@@ -19,6 +19,7 @@ class AftersalesCalendarExtraDay(models.Model):
     covers it."""
 
     _name = "aftersales.calendar.extra.day"
+    _inherit = ["aftersales.calendar.change.mixin"]
     _description = "Extra Working Day"
     _order = "calendar_id, date"
 
@@ -69,21 +70,3 @@ class AftersalesCalendarExtraDay(models.Model):
                         date=day.date,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        days = super().create(vals_list)
-        days.calendar_id._aftersales_calendar_changed()
-        return days
-
-    def write(self, vals):
-        calendars = self.calendar_id
-        result = super().write(vals)
-        (calendars | self.calendar_id)._aftersales_calendar_changed()
-        return result
-
-    def unlink(self):
-        calendars = self.calendar_id
-        result = super().unlink()
-        calendars.exists()._aftersales_calendar_changed()
-        return result
