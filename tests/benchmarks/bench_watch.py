@@ -111,7 +111,7 @@ def generate(env, customer, contract, target, count, due, label):
                r.reported + make_interval(secs => %(seconds)s), 0, false, false,
                1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
           FROM generate_series(1, %(count)s) AS g,
-               LATERAL (SELECT (now() AT TIME ZONE 'UTC')
+               LATERAL (SELECT date_trunc('second', now() AT TIME ZONE 'UTC')
                         - CASE WHEN g <= %(due)s THEN interval '5 hours'
                                ELSE interval '1 hour' END
                         - (g %% 600) * interval '1 second' AS reported) AS r
@@ -227,7 +227,11 @@ def main():
     )
     assess = run_watch(env)
     penalties = env["aftersales.penalty"].search(
-        [("contract_id", "=", contract.id), ("state", "=", "assessed")]
+        [
+            ("contract_id", "=", contract.id),
+            ("state", "=", "assessed"),
+            ("ticket_id.number", "like", "WBP-%"),
+        ]
     )
     started = time.perf_counter()
     penalties.action_confirm()

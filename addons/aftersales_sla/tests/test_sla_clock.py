@@ -224,6 +224,34 @@ class TestClockProjection(BaseCase):
         self.assertEqual(state.elapsed, 5 * H)
         self.assertEqual(state.deadline, shanghai(2026, 11, 21, 19, 0))
 
+    def test_fractional_hours_give_whole_second_deadlines(self):
+        # 08:00-17:20 (17.3333 h): Odoo's intervals end at 17:19:59.88; deadlines
+        # must be times the database stores exactly, or a booked breach would not
+        # replay as one.
+        def loader(start, end):
+            day = datetime(2026, 11, 23)
+            return [(day + timedelta(hours=8), day + timedelta(hours=17.3333))]
+
+        work = sla_clock.WorkTime(
+            loader, datetime(2026, 11, 23), datetime(2026, 11, 24)
+        )
+        deadline = work.add(datetime(2026, 11, 23, 8, 0), int(9.3333 * H))
+        self.assertEqual(deadline.microsecond, 0)
+
+    def test_a_recorded_breach_stands_despite_rounding(self):
+        start = datetime(2026, 11, 20, 13, 0, 0, 600_000)  # a fraction of a second
+        state = sla_clock.project_clock(
+            [
+                E(start, "start", 4 * H, frozenset()),
+                E(
+                    datetime(2026, 11, 20, 17, 0, 0), "breach"
+                ),  # stored deadline, truncated
+            ],
+            sla_clock.AllTime(),
+        )
+        self.assertEqual(state.state, "breached")
+        self.assertEqual(state.breached_at, datetime(2026, 11, 20, 17, 0, 0))
+
     def test_bad_sequences_are_refused(self):
         with self.assertRaises(ValueError):
             self.project([E(self.reported, "pause", reason="x")])

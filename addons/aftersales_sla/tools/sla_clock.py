@@ -45,8 +45,21 @@ class NoWorkTime(ValueError):
     """The calendar has no working time where a deadline is searched."""
 
 
+#: A recorded breach (``sla.breached`` event) stands when replay puts the deadline at
+#: most this many seconds later (Odoo stores whole seconds; calendars may not).
+BREACH_TOLERANCE = 60
+
+
 def _seconds(delta):
     return int(delta.total_seconds())
+
+
+def _whole_second(moment):
+    """Round to the nearest whole second: Odoo stores datetimes without fractions,
+    and every deadline must be a time the database can hold exactly."""
+    if moment.microsecond >= 500_000:
+        moment += timedelta(seconds=1)
+    return moment.replace(microsecond=0)
 
 
 class AllTime:
@@ -87,7 +100,10 @@ class WorkTime:
         intervals = self._loader(self._to, end)
         self.loads += 1
         for start, stop in intervals:
-            start, stop = max(start, self._to), min(stop, end)
+            start, stop = (
+                max(_whole_second(start), self._to),
+                min(_whole_second(stop), end),
+            )
             if stop <= start:
                 continue
             if self._ends and start <= self._ends[-1]:
@@ -279,7 +295,15 @@ def _apply(state, event, allowed):
             state.state = "cancelled"
             state.deadline = None
             state.pause_reason = None
-    elif kind not in ("breach", "start"):
+    elif kind == "breach":
+        # The watch recorded a breach at the stored deadline. It stands when replay
+        # puts the deadline only a moment later (rounding), so that a booked breach
+        # is never booked again.
+        remaining = state.target - state.elapsed
+        counting = state.met_at is None and state.breached_at is None
+        if counting and state.state != "cancelled" and remaining <= BREACH_TOLERANCE:
+            state.breached_at = event.at
+    elif kind != "start":
         raise ValueError(f"unknown clock event {kind!r}")
     return allowed
 
