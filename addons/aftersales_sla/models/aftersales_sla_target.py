@@ -56,25 +56,18 @@ class AftersalesSlaTarget(models.Model):
         help="While the ticket is paused for one of these reasons the clock stops.",
     )
 
-    _sql_constraints = [
-        (
-            "target_positive",
-            "CHECK(target_hours > 0)",
-            "An SLA target must be a positive number of hours.",
-        ),
-        (
-            "warning_range",
-            "CHECK(warning_percent > 0 AND warning_percent < 100)",
-            "The warning threshold is a percentage between 0 and 100.",
-        ),
-    ]
-
-    @api.constrains("target_hours")
+    @api.constrains("target_hours", "warning_percent")
     def _check_target_hours(self):
         for target in self:
             if target.target_hours <= 0:
                 raise ValidationError(
                     self.env._("An SLA target must be a positive number of hours.")
+                )
+            if not 0 < target.warning_percent < 100:
+                raise ValidationError(
+                    self.env._(
+                        "The warning threshold is a percentage between 0 and 100."
+                    )
                 )
 
     @api.constrains("calendar_id")

@@ -223,6 +223,36 @@ class TestTicketSla(TicketCase):
         self.assertFalse(only_typed._get_targets("1", repair))
         self.assertEqual(only_typed._get_targets("1", maintenance).target_hours, 4)
 
+    def test_bad_targets_are_refused_with_nothing_written(self):
+        Target = self.env["aftersales.sla.target"]
+        count = Target.search_count([])
+        idle = self.env["resource.calendar"].create(
+            {"name": "Never open", "attendance_ids": [(5, 0, 0)]}
+        )
+        bad_values = {
+            "zero": {"target_hours": 0},
+            "negative": {"target_hours": -4},
+            "warning over 100": {"target_hours": 4, "warning_percent": 120},
+            "calendar without working time": {
+                "target_hours": 4,
+                "calendar_id": idle.id,
+            },
+        }
+        for label, values in bad_values.items():
+            with self.subTest(label), self.assertRaises(ValidationError) as caught:
+                Target.create(
+                    dict(
+                        {
+                            "policy_id": self.policy.id,
+                            "metric": "arrival",
+                            "priority": "0",
+                        },
+                        **values,
+                    )
+                )
+            self.assertTrue(str(caught.exception))
+        self.assertEqual(Target.search_count([]), count)
+
     def test_past_report_needs_a_reason_future_is_refused(self):
         count = self.Ticket.search_count([])
         with freeze_time("2026-11-21 04:00:00"):
