@@ -1,1 +1,2 @@
 from . import test_event_types
+from . import test_kpi_scoring
