@@ -108,9 +108,12 @@ class AftersalesPenaltyRule(models.Model):
         if self.rule_type == "percent_value":
             return self.contract_id.amount_value * self.percent / 100.0
         if self.rule_type == "per_hour":
-            started_hours = -(-line.lateness_seconds // 3600)  # ceiling
-            amount = started_hours * self.amount
-            if self.max_per_ticket:
-                amount = min(amount, self.max_per_ticket)
-            return amount
+            return self._per_hour_amount(line.lateness_seconds)
         return 0.0
+
+    def _per_hour_amount(self, lateness_seconds):
+        """A per-hour clause on a lateness: per started hour, capped per ticket."""
+        self.ensure_one()
+        started_hours = -(-int(lateness_seconds) // 3600)  # ceiling
+        amount = started_hours * self.amount
+        return min(amount, self.max_per_ticket) if self.max_per_ticket else amount

@@ -296,14 +296,18 @@ class AftersalesTicket(models.Model):
     def _check_reported_at(self):
         now = fields.Datetime.now()
         for ticket in self:
-            if ticket.reported_at > now + timedelta(seconds=60):
-                raise ValidationError(
-                    self.env._(
-                        "A ticket cannot be reported in the future (%(reported)s is "
-                        "after now).",
-                        reported=ticket.reported_at,
-                    )
+            self._check_not_future(ticket.reported_at, now)
+
+    @api.model
+    def _check_not_future(self, reported, now):
+        if reported > now + timedelta(seconds=60):
+            raise ValidationError(
+                self.env._(
+                    "A ticket cannot be reported in the future (%(reported)s is "
+                    "after now).",
+                    reported=reported,
                 )
+            )
 
     # ------------------------------------------------------------------
     # CRUD
@@ -314,14 +318,9 @@ class AftersalesTicket(models.Model):
         now = fields.Datetime.now()
         for vals in vals_list:
             reported = fields.Datetime.to_datetime(vals.get("reported_at")) or now
-            if reported > now + timedelta(seconds=60):
-                raise ValidationError(
-                    self.env._(
-                        "A ticket cannot be reported in the future (%(reported)s is "
-                        "after now).",
-                        reported=reported,
-                    )
-                )
+            # Before anything is written (events, SLA lines): checked again by the
+            # constraint for later writes.
+            self._check_not_future(reported, now)
             if now - reported > LATE_ENTRY_TOLERANCE and not vals.get(
                 "late_entry_reason"
             ):
@@ -605,7 +604,7 @@ class AftersalesTicket(models.Model):
         todo.with_context(aftersales_stage_action=True).write(values)
         todo._append_ticket_events(
             event_type,
-            occurred_at=when if when < fields.Datetime.now() else None,
+            occurred_at=when,
             reason=reason,
         )
         todo._project_sla()
@@ -710,7 +709,7 @@ class AftersalesTicket(models.Model):
         self._append_ticket_events(
             "ticket.paused",
             {"reason": reason.code, "label": reason.name},
-            occurred_at=when if when < fields.Datetime.now() else None,
+            occurred_at=when,
         )
         self._project_sla()
         return True
@@ -723,9 +722,7 @@ class AftersalesTicket(models.Model):
         paused.with_context(aftersales_stage_action=True).write(
             {"pause_reason_id": False}
         )
-        paused._append_ticket_events(
-            "ticket.resumed", occurred_at=when if when < fields.Datetime.now() else None
-        )
+        paused._append_ticket_events("ticket.resumed", occurred_at=when)
         paused._project_sla()
         return True
 

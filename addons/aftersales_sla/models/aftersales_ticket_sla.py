@@ -208,18 +208,14 @@ class AftersalesTicketSla(models.Model):
         self.ensure_one()
         if self.state != "breached" and not lateness_seconds:
             return 0.0
-        started_hours = -(-int(lateness_seconds) // 3600)
-        total = 0.0
         contracts = (
             self.env["aftersales.penalty"].sudo()._contracts_for(self.ticket_id.sudo())
         )
-        for rule in contracts.penalty_rule_ids:
-            if rule.rule_type == "per_hour" and rule._applies_to(self.sudo()):
-                amount = started_hours * rule.amount
-                total += (
-                    min(amount, rule.max_per_ticket) if rule.max_per_ticket else amount
-                )
-        return total
+        return sum(
+            rule._per_hour_amount(lateness_seconds)
+            for rule in contracts.penalty_rule_ids
+            if rule.rule_type == "per_hour" and rule._applies_to(self.sudo())
+        )
 
     def _clock_state(self):
         self.ensure_one()
@@ -503,29 +499,36 @@ class AftersalesTicketSla(models.Model):
         )
         if not lines:
             return lines
-        events = self.env["aftersales.event"]._append_events(
-            [
-                {
-                    "event_type": "sla.breached",
-                    "subject": line.ticket_id,
-                    "company": line.company_id,
-                    "occurred_at": line.breached_at,
-                    "reason": self.env._("SLA breach recorded by the service ledger"),
-                    "payload": {
-                        "ticket": line.ticket_id.number,
-                        "metric": line.metric,
-                        "line": line.id,
-                        "deadline": fields.Datetime.to_string(line.breached_at),
-                        "target_seconds": line.target_seconds,
-                    },
-                }
-                for line in lines
-            ]
+        events = lines._append_breach_events(
+            "breached_at", self.env._("SLA breach recorded by the service ledger")
         )
         for line, event in zip(lines, events, strict=True):
             line.breach_event_id = event
         lines._on_breached()
         return lines
+
+    def _append_breach_events(self, moment_field, reason):
+        """One ``sla.breached`` event per line, dated at its ``moment_field``
+        (the deadline); returned in the order of the lines."""
+        return self.env["aftersales.event"]._append_events(
+            [
+                {
+                    "event_type": "sla.breached",
+                    "subject": line.ticket_id,
+                    "company": line.company_id,
+                    "occurred_at": line[moment_field],
+                    "reason": reason,
+                    "payload": {
+                        "ticket": line.ticket_id.number,
+                        "metric": line.metric,
+                        "line": line.id,
+                        "deadline": fields.Datetime.to_string(line[moment_field]),
+                        "target_seconds": line.target_seconds,
+                    },
+                }
+                for line in self
+            ]
+        )
 
     def _on_breached(self):
         """What follows a breach: the contracts' penalty clauses are assessed (as the
@@ -644,41 +647,14 @@ class AftersalesTicketSla(models.Model):
         tickets = lines.ticket_id
         booked = self.browse()
         if lines:
-            self.env["aftersales.event"]._append_events(
-                [
-                    {
-                        "event_type": "sla.breached",
-                        "subject": line.ticket_id,
-                        "company": line.company_id,
-                        "occurred_at": line.deadline,
-                        "reason": self.env._("Detected by the SLA watch"),
-                        "payload": {
-                            "ticket": line.ticket_id.number,
-                            "metric": line.metric,
-                            "line": line.id,
-                            "deadline": fields.Datetime.to_string(line.deadline),
-                            "target_seconds": line.target_seconds,
-                        },
-                    }
-                    for line in lines
-                ]
+            events = lines._append_breach_events(
+                "deadline", self.env._("Detected by the SLA watch")
             )
             # The events carry the metric: replaying them marks the clocks breached
-            # at their deadline; link each line to its event.
+            # at their deadline.
             self._project_tickets(tickets, book=False)
-            events = self.env["aftersales.event"].search(
-                [
-                    ("res_model", "=", "aftersales.ticket"),
-                    ("res_id", "in", tickets.ids),
-                    ("event_type", "=", "sla.breached"),
-                ],
-                order="id desc",
-            )
-            by_line = {}
-            for event in events:
-                by_line.setdefault(json.loads(event.payload).get("line"), event)
-            for line in lines:
-                line.breach_event_id = by_line.get(line.id)
+            for line, event in zip(lines, events, strict=True):
+                line.breach_event_id = event
             booked = lines
             booked._on_breached()
         warned = self._lock_due(
