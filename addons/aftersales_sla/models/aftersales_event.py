@@ -645,7 +645,7 @@ class AftersalesEvent(models.Model):
 
         :param chain: an ``aftersales.event.chain`` record or id (default: all).
         :return: dict with ``checked`` (events whose hash recomputed), ``unsealed``
-            (events not sealed yet), ``broken`` (None, or a dict with ``id``,
+            (events not sealed yet), ``broken`` (False, or a dict with ``id``,
             ``sequence``, ``chain``, ``reason``, ``expected`` and ``stored`` of the
             first event that does not match), ``ok`` and ``chains`` (the same per
             chain).
@@ -669,6 +669,10 @@ class AftersalesEvent(models.Model):
             if chain_result["broken"] and not result["broken"]:
                 result["broken"] = dict(chain_result["broken"], chain=chain_record.id)
         result["ok"] = result["broken"] is None
+        # False, not None, for "nothing broken": the result travels over XML-RPC.
+        result["broken"] = result["broken"] or False
+        for chain_result in result["chains"]:
+            chain_result["broken"] = chain_result["broken"] or False
         return result
 
     @api.model

@@ -126,3 +126,21 @@ class TestLedgerRpc(HttpCase):
             self.env["aftersales.event"].search_count([("payload", "like", "forged")]),
             0,
         )
+
+    def test_verification_over_xmlrpc(self):
+        manager = new_test_user(
+            self.env,
+            login="xmlrpc_manager",
+            groups="aftersales_sla.group_aftersales_manager",
+        )
+        self.env["aftersales.event"]._append_event("ledger.note", payload={"n": 1})
+        result = self.xmlrpc_object.execute(
+            self.env.cr.dbname,
+            manager.id,
+            manager.login,
+            "aftersales.event",
+            "verify_ledger",
+        )
+        self.assertIs(result["ok"], True)
+        self.assertIs(result["broken"], False)
+        self.assertGreaterEqual(result["unsealed"], 1)
