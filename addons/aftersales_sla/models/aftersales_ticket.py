@@ -41,7 +41,7 @@ class AftersalesTicket(models.Model):
     number = fields.Char(
         string="Ticket Number", readonly=True, copy=False, default="/", index=True
     )
-    name = fields.Char(string="Subject", required=True, tracking=True)
+    name = fields.Char(string="Summary", required=True, tracking=True)
     company_id = fields.Many2one(
         "res.company",
         required=True,
