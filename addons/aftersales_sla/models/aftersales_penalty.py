@@ -401,8 +401,15 @@ class AftersalesPenalty(models.Model):
         return created
 
     @api.model
-    def _assess_manual(self, contract, amount, reason, ticket=None, partner=None):
-        """A manual penalty (manager): same caps, same events."""
+    def _assess_manual(
+        self, contract, amount, reason, ticket=None, partner=None, vals=None, payload=None
+    ):
+        """A manual penalty (manager): same caps, same events.
+
+        Also the way other clauses assess an amount decided elsewhere (KPI clauses
+        of evaluations): ``vals`` adds field values to the penalty and ``payload``
+        to its ``penalty.assessed`` event.
+        """
         if not self.env.user.has_group("aftersales_sla.group_aftersales_manager"):
             raise AccessError(self.env._("Only After-Sales managers assess penalties."))
         if float_compare(amount, 0, precision_digits=6) <= 0:
@@ -433,10 +440,13 @@ class AftersalesPenalty(models.Model):
                     "period_start": period_start,
                     "assessed_at": fields.Datetime.now(),
                     "note": reason,
+                    **(vals or {}),
                 }
             )
         )
-        penalty._append("penalty.assessed", {"manual": True}, reason=reason)
+        penalty._append(
+            "penalty.assessed", dict({"manual": True}, **(payload or {})), reason=reason
+        )
         contract._compute_penalty_totals()
         return penalty.with_env(self.env)
 

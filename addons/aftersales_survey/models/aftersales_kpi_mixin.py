@@ -1,0 +1,186 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import evaluation as kpis
+from .aftersales_kpi_threshold import kpi_selection
+
+PERIOD_TYPES = [
+    ("month", "Month"),
+    ("quarter", "Quarter"),
+    ("half_year", "Half-year"),
+]
+
+
+class AftersalesKpiMixin(models.AbstractModel):
+    """A period whose KPIs are figured from tickets, SLA clocks and surveys:
+    contract evaluations and technician or team scorecards."""
+
+    _name = "aftersales.kpi.mixin"
+    _description = "After-Sales KPI Period"
+
+    period_type = fields.Selection(
+        PERIOD_TYPES, required=True, default="quarter", index=True
+    )
+    date_from = fields.Date(string="From", required=True, index=True)
+    date_to = fields.Date(string="To", required=True)
+    period_label = fields.Char(
+        string="Period", compute="_compute_period_label", store=True
+    )
+    computed_at = fields.Datetime(readonly=True, copy=False)
+
+    @api.depends("period_type", "date_from", "date_to")
+    def _compute_period_label(self):
+        for record in self:
+            if not record.date_from:
+                record.period_label = False
+            elif (record.date_from, record.date_to) == kpis.period_bounds(
+                record.period_type, record.date_from
+            ):
+                record.period_label = kpis.period_label(
+                    record.period_type, record.date_from
+                )
+            else:
+                record.period_label = f"{record.date_from} - {record.date_to}"
+
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        for record in self:
+            if record.date_to < record.date_from:
+                raise ValidationError(
+                    self.env._(
+                        "A period cannot end (%(end)s) before it starts (%(start)s).",
+                        start=record.date_from,
+                        end=record.date_to,
+                    )
+                )
+
+    @api.onchange("period_type", "date_from")
+    def _onchange_period(self):
+        if self.period_type and self.date_from:
+            self.date_from, self.date_to = kpis.period_bounds(
+                self.period_type, self.date_from
+            )
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+
+    def _kpi_timezone(self):
+        return pytz.timezone(self.env.company.partner_id.tz or "UTC")
+
+    def _utc_bounds(self):
+        """[start, end) of the period as naive UTC datetimes: from midnight of the
+        first day to midnight after the last day, in the subject's time zone."""
+        self.ensure_one()
+        tz = self._kpi_timezone()
+
+        def to_utc(day):
+            local = tz.localize(datetime.combine(day, time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        return to_utc(self.date_from), to_utc(self.date_to + timedelta(days=1))
+
+    def _kpi_ticket_domain(self):
+        """Tickets whose work counts for this subject."""
+        raise NotImplementedError
+
+    def _kpi_input_domain(self):
+        """Survey invitations that count for this subject."""
+        raise NotImplementedError
+
+    def _gather_figures(self):
+        """{kpi code: figure or None} of the period (see tools/evaluation.py)."""
+        self.ensure_one()
+        start, end = self._utc_bounds()
+        Ticket = self.env["aftersales.ticket"].sudo()
+
+        def period(field):
+            return ["&", (field, ">=", start), (field, "<", end)]
+
+        ticket_domain = self._kpi_ticket_domain()
+        tickets = Ticket.search_read(
+            ticket_domain + ["|"] + period("reported_at") + period("resolved_at"),
+            ["reported_at", "resolved_at", "reopen_count", "is_complaint"],
+        )
+        clocks = (
+            self.env["aftersales.ticket.sla"]
+            .sudo()
+            .search_read(
+                [("ticket_id", "any", ticket_domain), "|"]
+                + period("met_at")
+                + period("breached_at"),
+                ["metric", "met_at", "breached_at", "elapsed_seconds"],
+            )
+        )
+        Input = self.env["survey.user_input"].sudo()
+        input_domain = self._kpi_input_domain() + [("test_entry", "=", False)]
+        responses = [
+            {
+                "answered_at": row["end_datetime"],
+                "index": row["aftersales_index"] if row["aftersales_scored"] else None,
+            }
+            for row in Input.search_read(
+                input_domain + [("state", "=", "done")] + period("end_datetime"),
+                ["end_datetime", "aftersales_index", "aftersales_scored"],
+            )
+        ]
+        invitations = [
+            {"sent_at": row["aftersales_sent_at"], "answered": row["state"] == "done"}
+            for row in Input.search_read(
+                input_domain + period("aftersales_sent_at"),
+                ["aftersales_sent_at", "state"],
+            )
+        ]
+        return kpis.compute_kpis(start, end, tickets, clocks, responses, invitations)
+
+    def _kpi_codes(self):
+        raise NotImplementedError
+
+    def _kpi_thresholds(self):
+        return {}
+
+    def _previous_figures(self):
+        """{kpi code: figure} of the same subject's previous period, or {}."""
+        raise NotImplementedError
+
+    def _kpi_line_vals(self, figures):
+        """Values of the KPI lines: figure, threshold and verdict, trend."""
+        self.ensure_one()
+        thresholds = self._kpi_thresholds()
+        previous = self._previous_figures()
+        vals_list = []
+        for sequence, code in enumerate(self._kpi_codes()):
+            value = figures.get(code)
+            threshold = thresholds.get(code)
+            before = previous.get(code)
+            vals_list.append(
+                {
+                    "sequence": sequence,
+                    "kpi": code,
+                    "value": value or 0.0,
+                    "has_value": value is not None,
+                    "threshold": threshold or 0.0,
+                    "has_threshold": threshold is not None,
+                    "result": kpis.judge(code, value, threshold),
+                    "previous_value": before or 0.0,
+                    "has_previous": before is not None,
+                    "trend": kpis.trend(code, value, before),
+                }
+            )
+        return vals_list
+
+    def _kpi_figures(self):
+        """{kpi code: figure or None} as stored on the lines."""
+        self.ensure_one()
+        return {
+            line.kpi: line.value if line.has_value else None
+            for line in self.kpi_line_ids
+        }
+
+    @api.model
+    def _kpi_selection(self):
+        return kpi_selection(self)
