@@ -402,7 +402,14 @@ class AftersalesPenalty(models.Model):
 
     @api.model
     def _assess_manual(
-        self, contract, amount, reason, ticket=None, partner=None, vals=None, payload=None
+        self,
+        contract,
+        amount,
+        reason,
+        ticket=None,
+        partner=None,
+        vals=None,
+        payload=None,
     ):
         """A manual penalty (manager): same caps, same events.
 

@@ -16,3 +16,4 @@ from . import aftersales_survey_score
 from . import aftersales_ticket
 from . import survey_question
 from . import survey_user_input
+from . import aftersales_survey_demo

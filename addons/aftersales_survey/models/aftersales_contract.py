@@ -181,12 +181,15 @@ class AftersalesContract(models.Model):
                         contract=contract.display_name,
                     )
                 )
-            if min(
-                contract.survey_every_months,
-                contract.survey_reminder_days,
-                contract.survey_max_reminders,
-                contract.survey_expiry_days,
-            ) < 0:
+            if (
+                min(
+                    contract.survey_every_months,
+                    contract.survey_reminder_days,
+                    contract.survey_max_reminders,
+                    contract.survey_expiry_days,
+                )
+                < 0
+            ):
                 raise ValidationError(
                     self.env._(
                         "Survey intervals, reminders and validity of %(contract)s "

@@ -96,10 +96,14 @@ class AftersalesEvaluation(models.Model):
     def _compute_results(self):
         for evaluation in self:
             lines = evaluation.kpi_line_ids
-            evaluation.failed_count = len(lines.filtered(lambda l: l.result == "fail"))
-            evaluation.passed_count = len(lines.filtered(lambda l: l.result == "pass"))
+            evaluation.failed_count = len(
+                lines.filtered(lambda line: line.result == "fail")
+            )
+            evaluation.passed_count = len(
+                lines.filtered(lambda line: line.result == "pass")
+            )
             index = lines.filtered(
-                lambda l: l.kpi == "satisfaction_index" and l.has_value
+                lambda line: line.kpi == "satisfaction_index" and line.has_value
             )
             evaluation.satisfaction_index = index.value if index else 0.0
 
@@ -299,11 +303,11 @@ class AftersalesEvaluation(models.Model):
         self.ensure_one()
         contract = self.contract_id
         labels = dict(
-            self.env["aftersales.kpi.line"]._fields["kpi"]._description_selection(
-                self.env
-            )
+            self.env["aftersales.kpi.line"]
+            ._fields["kpi"]
+            ._description_selection(self.env)
         )
-        failed = self.kpi_line_ids.filtered(lambda l: l.result == "fail")
+        failed = self.kpi_line_ids.filtered(lambda line: line.result == "fail")
         rules = contract.penalty_rule_ids.filtered(
             lambda r: r.rule_type == "percent_period_fee"
         )
@@ -427,7 +431,9 @@ class AftersalesEvaluation(models.Model):
         else:
             ledger = self.env["aftersales.event"].sudo().verify_ledger(event.chain_id)
             broken = ledger["broken"]
-            if broken and (not broken["sequence"] or broken["sequence"] <= event.sequence):
+            if broken and (
+                not broken["sequence"] or broken["sequence"] <= event.sequence
+            ):
                 problems.append(
                     self.env._(
                         "the ledger is broken at event %(sequence)s, before the "

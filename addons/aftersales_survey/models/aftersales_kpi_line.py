@@ -29,9 +29,7 @@ class AftersalesKpiLine(models.Model):
     )
     value = fields.Float(digits=(16, 2), aggregator="avg")
     has_value = fields.Boolean()
-    threshold = fields.Float(
-        string="Threshold Value", digits=(16, 2), aggregator="avg"
-    )
+    threshold = fields.Float(string="Threshold Value", digits=(16, 2), aggregator="avg")
     has_threshold = fields.Boolean()
     result = fields.Selection(
         [("pass", "Pass"), ("fail", "Fail"), ("na", "No verdict")],
@@ -53,9 +51,7 @@ class AftersalesKpiLine(models.Model):
     )
     display_value = fields.Char(string="Figure", compute="_compute_display")
     display_threshold = fields.Char(string="Threshold", compute="_compute_display")
-    display_previous = fields.Char(
-        string="Previous Period", compute="_compute_display"
-    )
+    display_previous = fields.Char(string="Previous Period", compute="_compute_display")
     # Subject and period, stored for pivots and graphs.
     contract_id = fields.Many2one(
         "aftersales.contract", compute="_compute_subject", store=True, index=True
@@ -63,19 +59,15 @@ class AftersalesKpiLine(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Technician", compute="_compute_subject", store=True
     )
-    team_id = fields.Many2one(
-        "aftersales.team", compute="_compute_subject", store=True
-    )
+    team_id = fields.Many2one("aftersales.team", compute="_compute_subject", store=True)
     company_id = fields.Many2one(
         "res.company", compute="_compute_subject", store=True, index=True
     )
-    period_type = fields.Selection(
-        PERIOD_TYPES, compute="_compute_subject", store=True
+    period_type = fields.Selection(PERIOD_TYPES, compute="_compute_subject", store=True)
+    date_from = fields.Date(
+        string="Period Start", compute="_compute_subject", store=True
     )
-    date_from = fields.Date(string="Period Start", compute="_compute_subject", store=True)
-    period_label = fields.Char(
-        string="Period", compute="_compute_subject", store=True
-    )
+    period_label = fields.Char(string="Period", compute="_compute_subject", store=True)
     source = fields.Selection(
         [("evaluation", "Contract"), ("technician", "Technician"), ("team", "Team")],
         compute="_compute_subject",
@@ -115,9 +107,7 @@ class AftersalesKpiLine(models.Model):
     def _compute_display(self):
         no_data = self.env._("no data")
         for line in self:
-            line.display_value = (
-                line._format(line.value) if line.has_value else no_data
-            )
+            line.display_value = line._format(line.value) if line.has_value else no_data
             line.display_threshold = (
                 line._format(line.threshold, comparison=True)
                 if line.has_threshold

@@ -51,7 +51,9 @@ class AftersalesScorecard(models.Model):
     @api.depends("subject_type", "user_id.name", "team_id.name", "period_label")
     def _compute_name(self):
         for card in self:
-            subject = card.user_id if card.subject_type == "technician" else card.team_id
+            subject = (
+                card.user_id if card.subject_type == "technician" else card.team_id
+            )
             card.name = f"{subject.name or ''} {card.period_label or ''}".strip()
 
     @api.depends("kpi_line_ids.value")
@@ -161,7 +163,7 @@ class AftersalesScorecard(models.Model):
                 [(name, "=", value) for name, value in key.items()], limit=1
             ) or self.sudo().create(key)
             cards |= card
-        cards._compute_figures()
+        cards.sudo()._compute_figures()
         return cards.with_env(self.env)
 
     def _compute_figures(self):

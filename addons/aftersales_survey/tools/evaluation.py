@@ -211,17 +211,6 @@ def compute_kpis(start, end, tickets=(), clocks=(), responses=(), invitations=()
 # ----------------------------------------------------------------------
 
 
-def check_threshold(kpi, threshold):
-    """Refuse a threshold that cannot be met or missed."""
-    unit, direction = KPIS[kpi]
-    if direction is None:
-        raise EvaluationError(f"{kpi} is information only: it has no threshold")
-    if unit == "percent" and not 0 <= threshold <= 100:
-        raise EvaluationError(f"a {kpi} threshold is a percentage (0-100)")
-    if threshold < 0:
-        raise EvaluationError(f"a {kpi} threshold cannot be negative")
-
-
 def judge(kpi, value, threshold):
     """'pass', 'fail', or 'na' (no figure or no threshold)."""
     direction = KPIS[kpi][1]

@@ -1,1 +1,2 @@
-
+from . import aftersales_evaluation_wizard
+from . import aftersales_scorecard_wizard
