@@ -366,6 +366,8 @@ class TestEvaluationClosing(EvaluationCase):
         with self.assertRaises(UserError):
             evaluation.with_user(self.manager).action_close()
         self.assertEqual(len(evaluation.penalty_ids), 4)
+        with self.assertRaises(UserError):
+            evaluation.with_user(self.manager).unlink()
 
     def test_snapshot_checks_against_the_ledger(self):
         evaluation = self.evaluate(3)

@@ -1,0 +1,63 @@
+from odoo import http
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+
+class AftersalesSurveyPortal(CustomerPortal):
+    """Customers' satisfaction survey invitations on the portal.
+
+    Portal users have no rights on ``survey.user_input``: the invitations are read
+    as the system, limited here to those sent to the user's commercial partner and
+    its contacts. Each is answered through Odoo's survey pages with its personal
+    link, which Odoo accepts only from the invited contact once logged in.
+    """
+
+    def _aftersales_survey_domain(self):
+        partner = request.env.user.partner_id.commercial_partner_id
+        return [
+            ("aftersales_contract_id", "!=", False),
+            ("test_entry", "=", False),
+            ("partner_id", "child_of", partner.id),
+        ]
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "aftersales_survey_count" in counters:
+            values["aftersales_survey_count"] = (
+                request.env["survey.user_input"]
+                .sudo()
+                .search_count(self._aftersales_survey_domain())
+            )
+        return values
+
+    @http.route(
+        ["/my/surveys", "/my/surveys/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_aftersales_surveys(self, page=1, **kw):
+        Input = request.env["survey.user_input"].sudo()
+        domain = self._aftersales_survey_domain()
+        pager = portal_pager(
+            url="/my/surveys",
+            total=Input.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        invitations = Input.search(
+            domain,
+            order="aftersales_sent_at desc, id desc",
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            invitations=invitations,
+            pager=pager,
+            page_name="aftersales_survey",
+            default_url="/my/surveys",
+        )
+        return request.render("aftersales_survey.portal_my_aftersales_surveys", values)
