@@ -170,6 +170,10 @@ class AftersalesEvaluation(models.Model):
                 )
         return super().create(vals_list)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        self._check_draft()
+
     def _check_manager(self):
         if not self.env.user.has_group("aftersales_sla.group_aftersales_manager"):
             raise AccessError(
@@ -364,6 +368,46 @@ class AftersalesEvaluation(models.Model):
                         "rule": rule.id,
                     },
                 )
+
+    # ------------------------------------------------------------------
+    # Report helpers
+    # ------------------------------------------------------------------
+
+    def _report_history(self, count=4):
+        """This evaluation and the computed ones of the same contract and period
+        type before it, oldest first (at most ``count``)."""
+        self.ensure_one()
+        earlier = self.search(
+            [
+                ("contract_id", "=", self.contract_id.id),
+                ("period_type", "=", self.period_type),
+                ("date_from", "<=", self.date_from),
+                ("computed_at", "!=", False),
+            ],
+            order="date_from desc",
+            limit=count,
+        )
+        return earlier.sorted("date_from")
+
+    def _report_indicator_scores(self):
+        """{indicator id: (mean score, answers)} of the survey answers of the
+        period."""
+        self.ensure_one()
+        start, end = self._utc_bounds()
+        groups = (
+            self.env["aftersales.survey.score"]
+            .sudo()
+            ._read_group(
+                [
+                    ("contract_id", "=", self.contract_id.id),
+                    ("answered_at", ">=", start),
+                    ("answered_at", "<", end),
+                ],
+                ["indicator_id"],
+                ["score:avg", "__count"],
+            )
+        )
+        return {indicator.id: (mean, count) for indicator, mean, count in groups}
 
     # ------------------------------------------------------------------
     # Verification against the ledger
