@@ -16,6 +16,7 @@ class AftersalesPenaltyRule(models.Model):
     """A liquidated-damages clause of a contract: what a breach costs."""
 
     _name = "aftersales.penalty.rule"
+    _inherit = ["aftersales.contract.line.mixin"]
     _description = "After-Sales Penalty Rule"
     _order = "contract_id, sequence, id"
 

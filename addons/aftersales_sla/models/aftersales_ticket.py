@@ -649,7 +649,9 @@ class AftersalesTicket(models.Model):
         self.with_context(aftersales_stage_action=True).write(
             {"accepted_at": when, "acceptance": acceptance}
         )
-        self._append_ticket_events("ticket.accepted", {"acceptance": acceptance})
+        self._append_ticket_events(
+            "ticket.accepted", {"acceptance": acceptance}, occurred_at=when
+        )
         self.action_close(when=when)
         return True
 
@@ -664,7 +666,7 @@ class AftersalesTicket(models.Model):
         self._milestone("closed_at", "ticket.closed", when, reason, extra)
         return True
 
-    def action_reopen(self, reason=None):
+    def action_reopen(self, reason=None, when=None):
         """Reopen a resolved ticket: its resolution clock resumes where it stopped and
         it no longer counts as fixed the first time."""
         for ticket in self:
@@ -675,6 +677,7 @@ class AftersalesTicket(models.Model):
                         ticket.display_name,
                     )
                 )
+        when = self._occurred(when)
         stage = self._default_stage()
         for ticket in self:
             ticket.with_context(aftersales_stage_action=True).write(
@@ -688,6 +691,7 @@ class AftersalesTicket(models.Model):
         self._append_ticket_events(
             "ticket.reopened",
             lambda ticket: {"reopen_count": ticket.reopen_count},
+            occurred_at=when,
             reason=reason,
         )
         self._project_sla()

@@ -353,15 +353,38 @@ class TestPenaltyLifecycle(PenaltyCase):
 
     def test_bad_inputs_are_refused_and_write_nothing(self):
         count = self.Penalty.search_count([])
+        draft = self.env["aftersales.contract"].create(
+            {
+                "partner_id": self.customer.id,
+                "date_start": date(2026, 1, 1),
+                "date_end": date(2026, 12, 31),
+            }
+        )
         with self.assertRaises(ValidationError):
             self.env["aftersales.penalty.rule"].create(
                 {
-                    "contract_id": self.contract2.id,
+                    "contract_id": draft.id,
                     "name": "Negative",
                     "rule_type": "fixed",
                     "amount": -5,
                 }
             )
+        # Penalty clauses are contractual: in force, only an amendment changes them.
+        rules = self.contract2.penalty_rule_ids
+        with self.assertRaises(UserError):
+            self.env["aftersales.penalty.rule"].create(
+                {
+                    "contract_id": self.contract2.id,
+                    "name": "Added later",
+                    "rule_type": "fixed",
+                    "amount": 5,
+                }
+            )
+        with self.assertRaises(UserError):
+            rules[:1].amount = 1
+        with self.assertRaises(UserError):
+            rules[:1].unlink()
+        self.assertEqual(self.contract2.penalty_rule_ids, rules)
         with self.assertRaises(ValidationError):
             self.env["aftersales.contract"].create(
                 {

@@ -480,3 +480,39 @@ class TestTicketAccess(TicketCase):
         self.assertEqual(seen, (mine | teams | other).with_user(portal))
         with self.assertRaises(AccessError):
             foreign.with_user(portal).read(["name"])
+
+
+@tagged("post_install", "-at_install")
+class TestLateRecordedMilestones(TicketCase):
+    def test_reopen_and_accept_recorded_at_their_own_time(self):
+        # Reported Friday 21:00, resolved Saturday 09:00; the customer called back
+        # at 10:00 (reopened), it was fixed at 11:00 and accepted at 12:00, all
+        # entered in the evening.
+        with freeze_time(shanghai(2026, 11, 20, 21, 0)):
+            ticket = self.report()
+        with freeze_time(shanghai(2026, 11, 21, 9, 0)):
+            ticket.action_resolve()
+        with freeze_time(shanghai(2026, 11, 21, 20, 0)):
+            ticket.action_reopen(
+                reason="lock jammed again", when=shanghai(2026, 11, 21, 10, 0)
+            )
+            ticket.action_resolve(
+                when=shanghai(2026, 11, 21, 11, 0), reason="fixed on site"
+            )
+            ticket.action_accept(when=shanghai(2026, 11, 21, 12, 0))
+        times = {
+            event.event_type: event.occurred_at
+            for event in ticket.event_ids
+            if event.event_type
+            in ("ticket.reopened", "ticket.accepted", "ticket.closed")
+        }
+        self.assertEqual(
+            times,
+            {
+                "ticket.reopened": shanghai(2026, 11, 21, 10, 0),
+                "ticket.accepted": shanghai(2026, 11, 21, 12, 0),
+                "ticket.closed": shanghai(2026, 11, 21, 12, 0),
+            },
+        )
+        # Resolution clock: 21:00-22:00, 08:00-09:00, then 10:00-11:00 again: 3 h.
+        self.assertEqual(self.line(ticket, "resolution").elapsed_seconds, 3 * H)

@@ -31,6 +31,7 @@ class EvaluationCase(TicketCase):
                          03-05 09:00 (14h)
     D       03-06 09:00  complaint: 10:00 (1 h, met)            complaint
     E       02-10 09:00  09:30 (0.5 h)     10:00 (1 h)          February
+    F       03-31 20:00  still open        still open           decided in April
     ======  ===========  ================  ===================  ==================
     """
 
@@ -194,6 +195,7 @@ class EvaluationCase(TicketCase):
             [((2026, 2, 10, 9, 30), ack), ((2026, 2, 10, 10, 0), resolve)],
             user_id=cls.wang.id,
         )
+        cls.ticket_f = work((*march, 31, 20, 0), [])
         # Survey invitations as the survey side records them: two answered in
         # March (indexes 80 and 60), one sent and not answered.
         survey = cls.env["survey.survey"].create({"title": "Lock satisfaction"})

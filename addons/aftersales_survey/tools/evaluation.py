@@ -135,7 +135,8 @@ _ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
 
 
 def _within(moment, start, end):
-    return moment is not None and start <= moment < end
+    # Empty datetimes come as None or, from the ORM, False.
+    return bool(moment) and start <= moment < end
 
 
 def _percent(part, whole):
