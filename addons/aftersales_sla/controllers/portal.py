@@ -1,6 +1,9 @@
-from odoo import http
+import binascii
+import re
+
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.http import request
+from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -37,6 +40,18 @@ class AftersalesPortal(CustomerPortal):
                 Ticket.search_count([]) if Ticket.has_access("read") else 0
             )
         return values
+
+    def _get_http_headers(self, model, report_type, report, download):
+        """Downloaded reports of contracts and tickets are named after their
+        number (these models have no ``_get_report_base_filename``)."""
+        names = {"aftersales.contract": "name", "aftersales.ticket": "number"}
+        if model._name not in names:
+            return super()._get_http_headers(model, report_type, report, download)
+        headers = super()._get_http_headers(model, report_type, report, False)
+        if report_type == "pdf" and download:
+            filename = re.sub(r"\W+", "_", model[names[model._name]] or model._name)
+            headers["Content-Disposition"] = content_disposition(f"{filename}.pdf")
+        return headers
 
     # ------------------------------------------------------------------
     # Contracts
@@ -79,13 +94,22 @@ class AftersalesPortal(CustomerPortal):
         auth="public",
         website=True,
     )
-    def portal_my_aftersales_contract(self, contract_id, access_token=None, **kw):
+    def portal_my_aftersales_contract(
+        self, contract_id, access_token=None, report_type=None, download=False, **kw
+    ):
         try:
             contract = self._document_check_access(
                 "aftersales.contract", contract_id, access_token
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
+        if report_type in ("html", "pdf", "text"):
+            return self._show_report(
+                model=contract,
+                report_type=report_type,
+                report_ref="aftersales_sla.action_report_aftersales_contract",
+                download=download,
+            )
         values = self._get_page_view_values(
             contract,
             access_token,
@@ -94,6 +118,49 @@ class AftersalesPortal(CustomerPortal):
             False,
         )
         return request.render("aftersales_sla.portal_my_aftersales_contract", values)
+
+    @http.route(
+        "/my/aftersales/contracts/<int:contract_id>/statement",
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_aftersales_contract_statement(
+        self, contract_id, access_token=None, period="current", download=False, **kw
+    ):
+        """The SLA statement of the contract's current or previous penalty period,
+        as a PDF."""
+        try:
+            contract = self._document_check_access(
+                "aftersales.contract", contract_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        Statement = request.env["report.aftersales_sla.report_sla_statement"]
+        if period == "previous":
+            date_from, date_to = Statement._previous_period(contract)
+        else:
+            date_from, date_to = Statement._current_period(contract)
+        Report = (
+            request.env["ir.actions.report"].sudo().with_company(contract.company_id)
+        )
+        pdf = Report._render_qweb_pdf(
+            "aftersales_sla.action_report_sla_statement",
+            contract.ids,
+            data={
+                "report_type": "pdf",
+                "contract_ids": contract.ids,
+                "date_from": fields.Date.to_string(date_from),
+                "date_to": fields.Date.to_string(date_to),
+            },
+        )[0]
+        headers = self._get_http_headers(contract, "pdf", pdf, False)
+        if download:
+            filename = re.sub(r"\W+", "_", f"{contract.name} {date_from.isoformat()}")
+            headers["Content-Disposition"] = content_disposition(
+                f"SLA_statement_{filename}.pdf"
+            )
+        return request.make_response(pdf, headers=list(headers.items()))
 
     # ------------------------------------------------------------------
     # Tickets
@@ -146,21 +213,86 @@ class AftersalesPortal(CustomerPortal):
         auth="public",
         website=True,
     )
-    def portal_my_aftersales_ticket(self, ticket_id, access_token=None, **kw):
+    def portal_my_aftersales_ticket(
+        self, ticket_id, access_token=None, report_type=None, download=False, **kw
+    ):
         try:
             ticket = self._document_check_access(
                 "aftersales.ticket", ticket_id, access_token
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
+        if report_type in ("html", "pdf", "text"):
+            return self._show_report(
+                model=ticket,
+                report_type=report_type,
+                report_ref="aftersales_sla.action_report_aftersales_ticket",
+                download=download,
+            )
         values = self._get_page_view_values(
             ticket,
             access_token,
-            {"ticket": ticket, "page_name": "aftersales_ticket"},
+            {
+                "ticket": ticket,
+                "page_name": "aftersales_ticket",
+                "can_sign": ticket.state == "resolved"
+                and ticket.commercial_partner_id
+                == request.env.user.commercial_partner_id,
+                "message": kw.get("message"),
+            },
             "my_aftersales_tickets_history",
             False,
         )
         return request.render("aftersales_sla.portal_my_aftersales_ticket", values)
+
+    @http.route(
+        "/my/aftersales/tickets/<int:ticket_id>/accept",
+        type="json",
+        auth="user",
+        website=True,
+    )
+    def portal_aftersales_ticket_accept(
+        self, ticket_id, access_token=None, name=None, signature=None
+    ):
+        """The customer signs the service report of a resolved ticket (the portal
+        signature dialog): the ticket is accepted and closed."""
+        access_token = access_token or request.httprequest.args.get("access_token")
+        try:
+            ticket_sudo = self._document_check_access(
+                "aftersales.ticket", ticket_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return {"error": request.env._("Invalid ticket.")}
+        ticket = ticket_sudo.with_env(request.env)
+        try:
+            with request.env.cr.savepoint():
+                ticket._portal_sign_and_accept(name, signature)
+        except (AccessError, UserError, ValidationError) as error:
+            return {"error": str(error)}
+        except (TypeError, binascii.Error):
+            return {"error": request.env._("Invalid signature data.")}
+        pdf = (
+            request.env["ir.actions.report"]
+            .sudo()
+            .with_company(ticket_sudo.company_id)
+            ._render_qweb_pdf(
+                "aftersales_sla.action_report_aftersales_ticket", ticket_sudo.ids
+            )[0]
+        )
+        ticket_sudo.message_post(
+            body=request.env._(
+                "Service report signed by %(name)s: the service is accepted.",
+                name=ticket_sudo.signed_by,
+            ),
+            attachments=[(f"{ticket_sudo.number}.pdf", pdf)],
+            author_id=request.env.user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return {
+            "force_refresh": True,
+            "redirect_url": ticket_sudo.get_portal_url(query_string="&message=sign_ok"),
+        }
 
     @http.route(
         "/my/aftersales/tickets/new",
@@ -276,9 +408,13 @@ class AftersalesPortal(CustomerPortal):
         penalties = request.env["aftersales.penalty"].search(
             [("parent_id", "=", False)], order="assessed_at desc"
         )
+        contracts = request.env["aftersales.contract"].search(
+            [("state", "in", ("active", "suspended"))], order="date_start desc"
+        )
         values = self._prepare_portal_layout_values()
         values.update(
             penalties=penalties,
+            statement_contracts=contracts,
             page_name="aftersales_penalty",
             disputed=kw.get("disputed"),
             error=kw.get("error"),

@@ -2,7 +2,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .aftersales_sla_target import PRIORITIES
 
@@ -102,6 +102,11 @@ class AftersalesTicket(models.Model):
         default="phone",
     )
     description = fields.Html()
+    work_notes = fields.Html(
+        string="Work Performed",
+        help="What the technician did: printed on the service report that the "
+        "customer signs (internal chatter notes never are).",
+    )
     product_id = fields.Many2one("product.product", string="Product")
     serial_number = fields.Char(index=True)
     reported_at = fields.Datetime(
@@ -145,6 +150,22 @@ class AftersalesTicket(models.Model):
         copy=False,
     )
     closed_at = fields.Datetime(readonly=True, copy=False)
+    signature = fields.Image(
+        help="The customer's signature accepting the service (portal sign-off).",
+        attachment=True,
+        copy=False,
+        readonly=True,
+        max_width=1024,
+        max_height=1024,
+    )
+    signed_by = fields.Char(
+        help="Name of the person who signed the service report.",
+        copy=False,
+        readonly=True,
+    )
+    signed_on = fields.Datetime(
+        help="When the customer signed the service report.", copy=False, readonly=True
+    )
     reopen_count = fields.Integer(readonly=True, copy=False)
     is_first_time_fix = fields.Boolean(
         compute="_compute_is_first_time_fix",
@@ -653,6 +674,46 @@ class AftersalesTicket(models.Model):
             "ticket.accepted", {"acceptance": acceptance}, occurred_at=when
         )
         self.action_close(when=when)
+        return True
+
+    def _portal_sign_and_accept(self, name, signature):
+        """The customer signs the service report of a resolved ticket and so accepts
+        the service, which closes the ticket (portal sign-off).
+
+        Called in the signing user's environment: only a resolved ticket of the
+        user's own company (commercial partner) can be signed; the signature is then
+        stored and the ticket accepted as the system, in the user's name.
+
+        :param name: who signs (required)
+        :param signature: the signature image, base64 (required)
+        """
+        self.ensure_one()
+        self.check_access("read")
+        user = self.env.user
+        if self.commercial_partner_id != user.commercial_partner_id:
+            raise AccessError(
+                self.env._("Only the customer can sign ticket %s.", self.display_name)
+            )
+        if self.state != "resolved":
+            raise UserError(
+                self.env._(
+                    "Only a resolved ticket can be signed: %s", self.display_name
+                )
+            )
+        name = (name or "").strip()
+        if not name:
+            raise UserError(self.env._("Say who signs the service report."))
+        if not signature:
+            raise UserError(self.env._("The signature is missing."))
+        ticket = self.sudo()
+        ticket.write(
+            {
+                "signature": signature,
+                "signed_by": name,
+                "signed_on": fields.Datetime.now(),
+            }
+        )
+        ticket.action_accept(acceptance="customer")
         return True
 
     def action_close(self, when=None, reason=None):

@@ -580,13 +580,7 @@ class AftersalesTicketSla(models.Model):
                     date_deadline=fields.Date.to_date(line.deadline),
                     user_id=user.id,
                 )
-            if people:
-                ticket.message_post(
-                    body=summary,
-                    partner_ids=people.partner_id.ids,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_note",
-                )
+        # The e-mail goes out with the sla.warning event (mail_template_sla_warning).
         return lines
 
     @api.model

@@ -106,7 +106,14 @@ class TestSlaWatch(TicketCase):
         self.assertEqual(len(warnings), 1)
         self.assertEqual(warnings.occurred_at, shanghai(2026, 11, 21, 16, 36))
         self.assertEqual(ticket.activity_ids.user_id, tech | lead)
-        self.assertIn(lead.partner_id, ticket.message_ids[0].partner_ids)
+        # One warning e-mail (internal note), to both, sent with the event.
+        self.env.cr.flush()
+        notes = ticket.message_ids.filtered(
+            lambda message: lead.partner_id in message.partner_ids
+        )
+        self.assertEqual(len(notes), 1)
+        self.assertEqual(notes.partner_ids, tech.partner_id | lead.partner_id)
+        self.assertTrue(notes.is_internal or notes.subtype_id.internal)
         self.assertEqual(self.line(ticket, "response").state, "running")
 
     def test_query_count_of_a_batch_does_not_grow_with_tickets(self):

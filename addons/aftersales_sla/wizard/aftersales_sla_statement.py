@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -100,3 +100,88 @@ class AftersalesSlaStatement(models.TransientModel):
             statement.amount_waived = totals.get("waived", 0.0)
             statement.amount_disputed = totals.get("disputed", 0.0)
             statement.amount_clipped = data["clipped"]
+
+    def action_print(self):
+        """Print the SLA statement of the wizard's contract and period."""
+        self.ensure_one()
+        return self.env.ref("aftersales_sla.action_report_sla_statement").report_action(
+            self.contract_id,
+            data={
+                "contract_ids": self.contract_id.ids,
+                "date_from": fields.Date.to_string(self.date_from),
+                "date_to": fields.Date.to_string(self.date_to),
+            },
+            config=False,
+        )
+
+    def action_send_by_email(self):
+        """Open Odoo's mail composer on the contract with the statement template,
+        like a quotation's "Send by e-mail": the user reviews the text (rendered in
+        the partner's language) and the recipients before sending. The message is
+        posted on the contract's chatter; the statement's PDF is attached when the
+        statement report is installed.
+        """
+        self.ensure_one()
+        template = self.env.ref(
+            "aftersales_sla.mail_template_penalty_statement", raise_if_not_found=False
+        )
+        context = {
+            "default_model": "aftersales.contract",
+            "default_res_ids": self.contract_id.ids,
+            "default_composition_mode": "comment",
+            "default_template_id": template.id if template else False,
+            "default_email_layout_xmlid": "mail.mail_notification_light",
+            "force_email": True,
+            # Read by the template: the figures of this statement.
+            "aftersales_statement_id": self.id,
+            "aftersales_date_from": fields.Date.to_string(self.date_from),
+            "aftersales_date_to": fields.Date.to_string(self.date_to),
+        }
+        attachment = self._statement_pdf_attachment()
+        if attachment:
+            context["default_attachment_ids"] = [Command.set(attachment.ids)]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send SLA Statement"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": context,
+        }
+
+    def _statement_pdf_attachment(self):
+        """The statement rendered as PDF, as an attachment for the composer (which
+        moves it to the message when sent), or nothing when the statement report
+        is not available."""
+        self.ensure_one()
+        report = self.env.ref(
+            "aftersales_sla.action_report_sla_statement", raise_if_not_found=False
+        )
+        if not report:
+            return self.env["ir.attachment"]
+        content, report_type = report._render_qweb_pdf(
+            report,
+            res_ids=self.contract_id.ids,
+            data={
+                "contract_ids": self.contract_id.ids,
+                "date_from": fields.Date.to_string(self.date_from),
+                "date_to": fields.Date.to_string(self.date_to),
+            },
+        )
+        name = self.env._(
+            "SLA statement %(contract)s %(date_from)s - %(date_to)s.pdf",
+            contract=self.contract_id.name,
+            date_from=fields.Date.to_string(self.date_from),
+            date_to=fields.Date.to_string(self.date_to),
+        )
+        return self.env["ir.attachment"].create(
+            {
+                "name": name.replace("/", "-"),
+                "raw": content,
+                # HTML when tests render reports without wkhtmltopdf.
+                "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+                "res_model": "mail.compose.message",
+                "res_id": 0,
+            }
+        )
