@@ -60,6 +60,9 @@
         "web.report_assets_common": [
             "aftersales_sla/static/src/scss/aftersales_report.scss",
         ],
+        "web.assets_tests": [
+            "aftersales_sla/static/tests/tours/**/*",
+        ],
     },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -13,5 +13,6 @@ from . import test_sla_watch
 from . import test_penalty
 from . import test_penalty_concurrency
 from . import test_penalty_invoicing
+from . import test_tours
 from . import test_reports
 from . import test_notifications
