@@ -17,6 +17,9 @@
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "report/aftersales_evaluation_reports.xml",
+        "report/aftersales_evaluation_templates.xml",
+        "report/aftersales_contract_templates.xml",
         "views/aftersales_indicator_views.xml",
         "views/aftersales_kpi_line_views.xml",
         "views/aftersales_evaluation_views.xml",
@@ -33,6 +36,11 @@
     "demo": [
         "demo/aftersales_survey_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "aftersales_survey/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "development_status": "Alpha",
     "maintainers": [],

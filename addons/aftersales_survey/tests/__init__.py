@@ -5,3 +5,5 @@ from . import test_evaluation_tools
 from . import test_survey_sending
 from . import test_survey_scoring
 from . import test_survey_portal
+from . import test_evaluation_report
+from . import test_portal_tour
