@@ -198,21 +198,13 @@ class AftersalesEvaluation(models.Model):
         self._compute_figures()
         return True
 
+    _kpi_line_field = "evaluation_id"
+
     def _compute_figures(self):
-        Line = self.env["aftersales.kpi.line"].sudo()
-        now = fields.Datetime.now()
-        for evaluation in self:
-            figures = evaluation._gather_figures()
-            evaluation.kpi_line_ids.sudo().unlink()
-            Line.create(
-                [
-                    dict(vals, evaluation_id=evaluation.id)
-                    for vals in evaluation._kpi_line_vals(figures)
-                ]
-            )
-            evaluation.computed_at = now
-            if not evaluation.findings:
-                evaluation.findings = evaluation._default_findings()
+        result = super()._compute_figures()
+        for evaluation in self.filtered(lambda e: not e.findings):
+            evaluation.findings = evaluation._default_findings()
+        return result
 
     def _default_findings(self):
         """One sentence per KPI under threshold or changed since the last period."""

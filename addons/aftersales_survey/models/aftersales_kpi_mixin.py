@@ -173,6 +173,25 @@ class AftersalesKpiMixin(models.AbstractModel):
             )
         return vals_list
 
+    #: The field of aftersales.kpi.line that points to this model.
+    _kpi_line_field = None
+
+    def _compute_figures(self):
+        """Replace the KPI lines by freshly computed ones."""
+        Line = self.env["aftersales.kpi.line"].sudo()
+        now = fields.Datetime.now()
+        for record in self:
+            figures = record._gather_figures()
+            record.kpi_line_ids.sudo().unlink()
+            Line.create(
+                [
+                    dict(vals, **{self._kpi_line_field: record.id})
+                    for vals in record._kpi_line_vals(figures)
+                ]
+            )
+            record.computed_at = now
+        return True
+
     def _kpi_figures(self):
         """{kpi code: figure or None} as stored on the lines."""
         self.ensure_one()

@@ -166,19 +166,7 @@ class AftersalesScorecard(models.Model):
         cards.sudo()._compute_figures()
         return cards.with_env(self.env)
 
-    def _compute_figures(self):
-        Line = self.env["aftersales.kpi.line"].sudo()
-        now = fields.Datetime.now()
-        for card in self:
-            figures = card._gather_figures()
-            card.kpi_line_ids.sudo().unlink()
-            Line.create(
-                [
-                    dict(vals, scorecard_id=card.id)
-                    for vals in card._kpi_line_vals(figures)
-                ]
-            )
-            card.computed_at = now
+    _kpi_line_field = "scorecard_id"
 
     @api.model
     def _cron_scorecards(self):
