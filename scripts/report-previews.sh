@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Render the first page of every after-sales PDF report, in English and in Chinese,
+# from the demo data, into docs/reports/img/ (the pages in docs/reports/ show them).
+#   DOCS_DB  database with both addons and demo data (default: aftersales_docs; created
+#            with zh_CN and zh_TW when missing, updated otherwise)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+DOCS_DB="${DOCS_DB:-aftersales_docs}"
+
+bash "$PROJECT_DIR/scripts/setup.sh"
+CONF="$STATE_DIR/docs.conf"
+write_odoo_conf "$CONF" "db_name = $DOCS_DB" "log_level = warn" "max_cron_threads = 0"
+if ! db_exists "$DOCS_DB"; then
+    log "creating $DOCS_DB with demo data"
+    odoo_bin -c "$CONF" -d "$DOCS_DB" -i "$PROJECT_ADDONS" --load-language=zh_CN,zh_TW \
+        --stop-after-init
+else
+    odoo_bin -c "$CONF" -d "$DOCS_DB" -u "$PROJECT_ADDONS" --stop-after-init
+fi
+OUT="$PROJECT_DIR/docs/reports/img"
+mkdir -p "$OUT"
+# wkhtmltopdf loads the report styles from a running Odoo: serve one meanwhile.
+PORT="${DOCS_PORT:-8072}"
+"$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DOCS_DB" --http-port="$PORT" \
+    --db-filter="^$DOCS_DB\$" >"$STATE_DIR/docs-server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 60); do
+    "$VENV/bin/python" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$PORT/web/health', timeout=2)" \
+        2>/dev/null && break
+    sleep 1
+done
+REPORT_PREVIEW_OUT="$OUT" REPORT_URL="http://127.0.0.1:$PORT" \
+    odoo_bin shell -c "$CONF" -d "$DOCS_DB" --no-http < "$PROJECT_DIR/scripts/report_previews.py"
+log "previews written to $OUT"
