@@ -124,6 +124,9 @@ class AftersalesContract(models.Model):
         related="last_evaluation_id.satisfaction_index",
         string="Satisfaction Index",
     )
+    last_has_satisfaction_index = fields.Boolean(
+        related="last_evaluation_id.has_satisfaction_index"
+    )
 
     @api.depends("survey_input_ids.state")
     def _compute_survey_counts(self):

@@ -58,6 +58,9 @@ class AftersalesEvaluation(models.Model):
     satisfaction_index = fields.Float(
         compute="_compute_results", store=True, digits=(16, 2), aggregator="avg"
     )
+    has_satisfaction_index = fields.Boolean(
+        compute="_compute_results", store=True, help="A survey was answered."
+    )
     findings = fields.Text(
         help="What the figures show. Filled from the figures at first computation; "
         "edit before closing."
@@ -106,6 +109,7 @@ class AftersalesEvaluation(models.Model):
                 lambda line: line.kpi == "satisfaction_index" and line.has_value
             )
             evaluation.satisfaction_index = index.value if index else 0.0
+            evaluation.has_satisfaction_index = bool(index)
 
     def _compute_penalty_total(self):
         for evaluation in self:

@@ -422,6 +422,9 @@ class TestEvaluationSchedule(EvaluationCase):
         self.assertEqual(set(evaluations.mapped("state")), {"draft"})
         march = evaluations[2]
         self.assertEqual(self.figures(march)["sla_response"], 66.67)
+        # March's surveys were answered, April's not yet: no index, not 0.
+        self.assertTrue(march.has_satisfaction_index)
+        self.assertFalse(evaluations[3].has_satisfaction_index)
         # Trend reads the period before, computed first.
         self.assertEqual(
             {line.kpi: line.trend for line in march.kpi_line_ids}["sla_response"],

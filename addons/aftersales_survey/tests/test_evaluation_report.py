@@ -54,12 +54,16 @@ class TestEvaluationReport(EvaluationCase, HttpCase):
 
     def test_report_in_the_customers_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["aftersales_sla", "aftersales_survey"], ["zh_CN"]
+        )
         self.customer.lang = "zh_CN"
         march = self.evaluate(3)
         text = self.render(march)
-        # Labels come from the addon's zh_CN translations.
+        # Labels, KPI names and verdicts come from the addon's zh_CN translations.
         self.assertIn("服务评估报告", text)
         self.assertIn("关键绩效指标", text)
+        self.assertRegex(text, r"满意度指数\s+70\.00\s+≥ 75\.00\s+未达标")
 
 
 @tagged("post_install", "-at_install")
