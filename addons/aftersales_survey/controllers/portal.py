@@ -1,4 +1,5 @@
 from odoo import http
+from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -61,3 +62,32 @@ class AftersalesSurveyPortal(CustomerPortal):
             default_url="/my/surveys",
         )
         return request.render("aftersales_survey.portal_my_aftersales_surveys", values)
+
+    @http.route(
+        "/my/aftersales/contracts/<int:contract_id>/evaluations/<int:evaluation_id>",
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def portal_aftersales_evaluation_report(
+        self, contract_id, evaluation_id, access_token=None, download=False, **kw
+    ):
+        """The PDF of a closed evaluation of the customer's contract (drafts are
+        the service organisation's work in progress)."""
+        try:
+            contract = self._document_check_access(
+                "aftersales.contract", contract_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        evaluation = contract.evaluation_ids.filtered(
+            lambda e: e.id == evaluation_id and e.state == "closed"
+        )
+        if not evaluation:
+            return request.redirect("/my")
+        return self._show_report(
+            model=evaluation,
+            report_type="pdf",
+            report_ref="aftersales_survey.action_report_aftersales_evaluation",
+            download=download,
+        )

@@ -369,6 +369,10 @@ class AftersalesEvaluation(models.Model):
     # Report helpers
     # ------------------------------------------------------------------
 
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.name
+
     def _report_history(self, count=4):
         """This evaluation and the computed ones of the same contract and period
         type before it, oldest first (at most ``count``)."""

@@ -4,7 +4,7 @@ import subprocess
 
 from freezegun import freeze_time
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_evaluation import EvaluationCase
 
@@ -101,3 +101,54 @@ class TestContractAnnexSatisfaction(EvaluationCase, HttpCase):
         self.assertIn("非常满意 (10), 不满意 (0)", text)
         self.assertRegex(text, r"SLA compliance: response \(%\)\s+≥ 90\.00")
         self.assertRegex(text, r"Mean response \(business hours\)\s+≤ 4\.00")
+
+
+@tagged("post_install", "-at_install")
+class TestEvaluationOnThePortal(EvaluationCase, HttpCase):
+    def test_customer_downloads_closed_evaluations_only(self):
+        contact = self.env["res.partner"].create(
+            {
+                "name": "王经理",
+                "parent_id": self.customer.id,
+                "email": "wang@example.com",
+            }
+        )
+        new_test_user(
+            self.env,
+            "eval_portal_wang",
+            groups="base.group_portal",
+            partner_id=contact.id,
+        )
+        stranger = self.env["res.partner"].create({"name": "Other Estate"})
+        new_test_user(
+            self.env,
+            "eval_portal_other",
+            groups="base.group_portal",
+            partner_id=stranger.id,
+        )
+        february = self.evaluate(2)
+        march = self.evaluate(3)
+        with freeze_time("2026-04-02 09:00:00"):
+            march.with_user(self.manager).action_close()
+        base = f"/my/aftersales/contracts/{self.evaluated.id}/evaluations"
+
+        self.authenticate("eval_portal_wang", "eval_portal_wang")
+        page = self.url_open(f"/my/aftersales/contracts/{self.evaluated.id}").text
+        self.assertIn(f"{base}/{march.id}", page)
+        self.assertNotIn(f"{base}/{february.id}", page, "a draft is not published")
+        response = self.url_open(f"{base}/{march.id}?download=true")
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertIn(
+            f"{self.evaluated.name}_2026_03".replace("/", "_"),
+            response.headers["Content-Disposition"],
+        )
+        # Under tests Odoo serves the report's HTML unless forced to run
+        # wkhtmltopdf (the rendering itself is tested above): check its figures.
+        self.assertIn("Service Evaluation Report", response.text)
+        self.assertIn("66.67", response.text)
+        draft = self.url_open(f"{base}/{february.id}?download=true")
+        self.assertNotEqual(draft.headers.get("Content-Type"), "application/pdf")
+
+        self.authenticate("eval_portal_other", "eval_portal_other")
+        refused = self.url_open(f"{base}/{march.id}?download=true")
+        self.assertNotEqual(refused.headers.get("Content-Type"), "application/pdf")
