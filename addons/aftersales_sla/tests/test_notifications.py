@@ -218,16 +218,17 @@ class TestNotifications(TicketCase):
         )
 
     def test_rolled_back_fact_sends_nothing(self):
+        received = [
+            ("model", "=", "aftersales.ticket"),
+            ("subject", "ilike", "received"),
+        ]
+        before = self.env["mail.mail"].search(received)
         with freeze_time("2026-11-20 13:05:00"):
             with self.assertRaises(RuntimeError), self.env.cr.savepoint():
                 self.report(contact_id=self.contact.id)
                 raise RuntimeError("the request failed")
             self.notify()
-        self.assertFalse(
-            self.env["mail.mail"].search(
-                [("model", "=", "aftersales.ticket"), ("subject", "ilike", "received")]
-            )
-        )
+        self.assertEqual(self.env["mail.mail"].search(received), before)
 
     def test_a_template_that_fails_does_not_fail_the_business(self):
         template = self.env.ref("aftersales_sla.mail_template_ticket_received")
@@ -430,8 +431,14 @@ class TestNotifications(TicketCase):
         self.env["ir.module.module"]._load_module_terms(["aftersales_sla"], ["zh_CN"])
         self.contact.lang = "zh_CN"
         ticket = self.report_ticket()
-        mail = self.mails(ticket, f"Service request {ticket.number} received")
+        self.assertFalse(
+            self.mails(ticket, f"Service request {ticket.number} received")
+        )
+        mail = self.mails(ticket, "")
         self.assertEqual(len(mail), 1)
+        # Subject and body from the template's zh_CN translation.
+        self.assertIn(ticket.number, mail.subject)
+        self.assertIn("服务请求", mail.subject)
         body = mail.body_html
         # The metric's label from zh_CN.po, and a Chinese date.
         self.assertIn("响应", body)

@@ -526,11 +526,13 @@ class TestPortalSignOff(ReportCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], "application/pdf")
         self.assertIn("attachment", response.headers["Content-Disposition"])
+        # The customer reads Chinese: the buttons, by their translated labels.
         page = self.url_open(self.ticket.get_portal_url()).text
-        self.assertIn("Download service report", page)
-        self.assertIn("Sign and accept", page)
+        self.assertIn("o_aftersales_report_download", page)
+        self.assertIn("下载服务报告", page)
+        self.assertIn("o_aftersales_sign", page)
         contract_page = self.url_open(self.contract.get_portal_url()).text
-        self.assertIn("Download contract", contract_page)
+        self.assertIn("o_aftersales_contract_download", contract_page)
         response = self.url_open(
             self.contract.get_portal_url(report_type="pdf", download=True)
         )
