@@ -6,8 +6,9 @@
 #   scripts/bench.sh --only verify --sizes 100000
 #   scripts/bench.sh --only tickets           # the ticket scenario only
 #
-# --only chooses the scenario: "append" or "verify" (tests/benchmarks/bench_ledger.py)
-# or "tickets" (tests/benchmarks/bench_tickets.py). The ticket options
+# --only chooses the scenario: "append" or "verify" (tests/benchmarks/bench_ledger.py),
+# "tickets" (tests/benchmarks/bench_tickets.py), "watch" (bench_watch.py) or
+# "evaluate" (bench_evaluate.py). The ticket options
 # (--ticket-sizes, --milestone-size, --no-oca) go to the ticket benchmark, every other
 # option to the ledger benchmark.
 #
@@ -37,12 +38,14 @@ while [ $# -gt 0 ]; do
     esac
 done
 RUN_WATCH=0
+RUN_EVALUATE=0
 case "$ONLY" in
-    "") RUN_LEDGER=1; RUN_TICKETS=1; RUN_WATCH=1 ;;
+    "") RUN_LEDGER=1; RUN_TICKETS=1; RUN_WATCH=1; RUN_EVALUATE=1 ;;
     append|verify) RUN_LEDGER=1; RUN_TICKETS=0; LEDGER_ARGS+=(--only "$ONLY") ;;
     tickets) RUN_LEDGER=0; RUN_TICKETS=1 ;;
     watch) RUN_LEDGER=0; RUN_TICKETS=0; RUN_WATCH=1 ;;
-    *) die "--only: append, verify, tickets or watch, not '$ONLY'" ;;
+    evaluate) RUN_LEDGER=0; RUN_TICKETS=0; RUN_EVALUATE=1 ;;
+    *) die "--only: append, verify, tickets, watch or evaluate, not '$ONLY'" ;;
 esac
 
 bash "$PROJECT_DIR/scripts/setup.sh"
@@ -154,4 +157,10 @@ if [ "$RUN_WATCH" = 1 ]; then
     ODOO_RC="$WATCH_CONF" "$VENV/bin/python" tests/benchmarks/bench_watch.py --db "$WATCH_DB" \
         --output "$PROJECT_DIR/docs/benchmarks.md"
     log "SLA watch results written to docs/benchmarks.md"
+fi
+
+if [ "$RUN_EVALUATE" = 1 ]; then
+    "$VENV/bin/python" tests/benchmarks/bench_evaluate.py --db "$BENCH_DB" \
+        --output "$PROJECT_DIR/docs/benchmarks.md"
+    log "evaluation results written to docs/benchmarks.md"
 fi

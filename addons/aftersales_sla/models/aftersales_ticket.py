@@ -142,7 +142,7 @@ class AftersalesTicket(models.Model):
     )
     responded_at = fields.Datetime(readonly=True, copy=False)
     arrived_at = fields.Datetime(string="Arrived On Site At", readonly=True, copy=False)
-    resolved_at = fields.Datetime(readonly=True, copy=False)
+    resolved_at = fields.Datetime(readonly=True, copy=False, index="btree_not_null")
     accepted_at = fields.Datetime(readonly=True, copy=False)
     acceptance = fields.Selection(
         [("customer", "By the Customer"), ("automatic", "Automatically")],

@@ -113,7 +113,11 @@ class AftersalesTicketSla(models.Model):
     lateness_seconds = fields.Integer(
         string="Lateness (s)", readonly=True, help="Business seconds beyond the target."
     )
-    met_at = fields.Datetime(readonly=True, help="When the milestone was reached.")
+    met_at = fields.Datetime(
+        readonly=True,
+        index="btree_not_null",
+        help="When the milestone was reached.",
+    )
     breached_at = fields.Datetime(readonly=True, index=True)
     as_of = fields.Datetime(readonly=True, help="Time of the last event replayed.")
     breach_event_id = fields.Many2one(

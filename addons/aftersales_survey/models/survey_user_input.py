@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
+from odoo.tools.sql import create_index
 
 from ..tools import kpi
 
@@ -84,6 +85,17 @@ class SurveyUserInput(models.Model):
         compute="_compute_aftersales_is_open",
         help="Not answered yet and not expired.",
     )
+
+    def init(self):
+        # An evaluation reads a contract's answers of one period: an index on both
+        # keeps it from scanning the contract's whole history.
+        create_index(
+            self.env.cr,
+            "survey_user_input_aftersales_contract_end_idx",
+            self._table,
+            ["aftersales_contract_id", "end_datetime"],
+            where="aftersales_contract_id IS NOT NULL",
+        )
 
     @api.depends("state", "deadline")
     def _compute_aftersales_is_open(self):
