@@ -3,6 +3,12 @@
 # serve Odoo at http://localhost:8069 (login admin / password admin) until stopped.
 #   DB_NAME   database to serve (default: aftersales)
 #   HTTP_PORT port (default: 8069)
+#   KEEP_DB=1 never recreate the database (see below)
+#
+# The database is a demo database: when its demo data could not be brought up to date
+# (Odoo then marks the addons as installed without demo data, e.g. after new demo
+# records that an older demo state refuses), it is dropped and created again, unless
+# KEEP_DB=1.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DB_NAME="${DB_NAME:-aftersales}"
 HTTP_PORT="${HTTP_PORT:-8069}"
@@ -12,18 +18,32 @@ CONF="$STATE_DIR/run.conf"
 write_odoo_conf "$CONF" "http_port = $HTTP_PORT" "db_name = $DB_NAME" "dbfilter = ^$DB_NAME\$"
 
 STAMP="$STATE_DIR/run-$DB_NAME.stamp"
-if ! db_exists "$DB_NAME"; then
+create_db() {
     log "creating database $DB_NAME with $PROJECT_ADDONS and demo data"
     if ! odoo_bin -c "$CONF" -d "$DB_NAME" -i "$PROJECT_ADDONS" \
         --load-language=zh_CN,zh_TW --stop-after-init --log-level=warn; then
         psql_odoo -d postgres -c "DROP DATABASE IF EXISTS \"$DB_NAME\"" || true
         die "could not create database $DB_NAME"
     fi
+}
+demo_complete() {
+    [ "$(psql_odoo -d "$DB_NAME" -tAc "SELECT count(*) FROM ir_module_module
+        WHERE name IN ('aftersales_sla', 'aftersales_survey')
+          AND state = 'installed' AND demo")" = "2" ]
+}
+if ! db_exists "$DB_NAME"; then
+    create_db
 elif [ -n "$(find "$PROJECT_DIR/addons" -type f -newer "$STAMP" -print -quit 2>/dev/null)" ] \
         || [ ! -f "$STAMP" ]; then
     log "the addons changed since the last run: updating $PROJECT_ADDONS in $DB_NAME"
     odoo_bin -c "$CONF" -d "$DB_NAME" -u "$PROJECT_ADDONS" --stop-after-init --log-level=warn \
         || die "could not update $PROJECT_ADDONS in $DB_NAME"
+fi
+if ! demo_complete && [ "${KEEP_DB:-0}" != 1 ]; then
+    log "the demo data of $DB_NAME is incomplete or outdated: recreating the database"
+    psql_odoo -d postgres -c "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)"
+    rm -rf "$STATE_DIR/filestore/filestore/$DB_NAME"
+    create_db
 fi
 touch "$STAMP"
 log "serving Odoo at http://localhost:$HTTP_PORT (admin / admin); Ctrl-C stops"
