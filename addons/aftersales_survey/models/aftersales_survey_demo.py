@@ -211,6 +211,24 @@ class AftersalesSurveyDemo(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _demo_open_invitation(self):
+        """A survey waiting for the portal demo user (李明): the latest closed
+        ticket of the Shenzhen contract, before this addon was installed."""
+        ticket = self.env.ref(
+            "aftersales_sla.demo_ticket_lock_closed", raise_if_not_found=False
+        )
+        contact = self.env.ref(
+            "aftersales_sla.demo_partner_sz_anju_li", raise_if_not_found=False
+        )
+        if not ticket or not contact or not ticket.contract_id.survey_id:
+            return False
+        if ticket.sudo().survey_input_ids:
+            return False
+        return self.env["survey.user_input"]._aftersales_invite(
+            ticket.contract_id, contact, "manual", ticket=ticket
+        )
+
+    @api.model
     def _generate_history(self):
         """Tickets, answered surveys, closed evaluations and scorecards of the
         Shenzhen smart lock contract over the two most recent ended half-years."""
