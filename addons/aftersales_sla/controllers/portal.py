@@ -53,6 +53,29 @@ class AftersalesPortal(CustomerPortal):
             headers["Content-Disposition"] = content_disposition(f"{filename}.pdf")
         return headers
 
+    def _aftersales_list_page(
+        self, records, domain, url, order, page, values, url_args=None
+    ):
+        """One page of ``records`` matching ``domain`` with its pager, and the
+        portal layout values: the common part of the after-sales list pages.
+
+        :param values: the page's own rendering values (page_name, filters...)
+        :return: (the page of records, the rendering values with the pager)
+        """
+        pager = portal_pager(
+            url=url,
+            url_args=url_args,
+            total=records.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        page_records = records.search(
+            domain, order=order, limit=self._items_per_page, offset=pager["offset"]
+        )
+        layout = self._prepare_portal_layout_values()
+        layout.update(values, pager=pager, default_url=url)
+        return page_records, layout
+
     # ------------------------------------------------------------------
     # Contracts
     # ------------------------------------------------------------------
@@ -64,28 +87,15 @@ class AftersalesPortal(CustomerPortal):
         website=True,
     )
     def portal_my_aftersales_contracts(self, page=1, **kw):
-        Contract = request.env["aftersales.contract"]
-        domain = [("state", "!=", "draft")]
-        total = Contract.search_count(domain)
-        pager = portal_pager(
-            url="/my/aftersales/contracts",
-            total=total,
-            page=page,
-            step=self._items_per_page,
+        contracts, values = self._aftersales_list_page(
+            request.env["aftersales.contract"],
+            [("state", "!=", "draft")],
+            "/my/aftersales/contracts",
+            "date_start desc",
+            page,
+            {"page_name": "aftersales_contract"},
         )
-        contracts = Contract.search(
-            domain,
-            order="date_start desc",
-            limit=self._items_per_page,
-            offset=pager["offset"],
-        )
-        values = self._prepare_portal_layout_values()
-        values.update(
-            contracts=contracts,
-            pager=pager,
-            page_name="aftersales_contract",
-            default_url="/my/aftersales/contracts",
-        )
+        values["contracts"] = contracts
         return request.render("aftersales_sla.portal_my_aftersales_contracts", values)
 
     @http.route(
@@ -181,30 +191,20 @@ class AftersalesPortal(CustomerPortal):
             },
             "all": {"label": request.env._("All"), "domain": []},
         }
-        domain = filters.get(filterby, filters["open"])["domain"]
-        total = Ticket.search_count(domain)
-        pager = portal_pager(
-            url="/my/aftersales/tickets",
+        tickets, values = self._aftersales_list_page(
+            Ticket,
+            filters.get(filterby, filters["open"])["domain"],
+            "/my/aftersales/tickets",
+            "reported_at desc",
+            page,
+            {
+                "filterby": filterby,
+                "searchbar_filters": filters,
+                "page_name": "aftersales_ticket",
+            },
             url_args={"filterby": filterby},
-            total=total,
-            page=page,
-            step=self._items_per_page,
         )
-        tickets = Ticket.search(
-            domain,
-            order="reported_at desc",
-            limit=self._items_per_page,
-            offset=pager["offset"],
-        )
-        values = self._prepare_portal_layout_values()
-        values.update(
-            tickets=tickets,
-            pager=pager,
-            filterby=filterby,
-            searchbar_filters=filters,
-            page_name="aftersales_ticket",
-            default_url="/my/aftersales/tickets",
-        )
+        values["tickets"] = tickets
         return request.render("aftersales_sla.portal_my_aftersales_tickets", values)
 
     @http.route(

@@ -2,11 +2,10 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.aftersales_sla.controllers.portal import AftersalesPortal
 
 
-class AftersalesSurveyPortal(CustomerPortal):
+class AftersalesSurveyPortal(AftersalesPortal):
     """Customers' satisfaction survey invitations on the portal.
 
     Portal users have no rights on ``survey.user_input``: the invitations are read
@@ -40,27 +39,15 @@ class AftersalesSurveyPortal(CustomerPortal):
         website=True,
     )
     def portal_my_aftersales_surveys(self, page=1, **kw):
-        Input = request.env["survey.user_input"].sudo()
-        domain = self._aftersales_survey_domain()
-        pager = portal_pager(
-            url="/my/surveys",
-            total=Input.search_count(domain),
-            page=page,
-            step=self._items_per_page,
+        invitations, values = self._aftersales_list_page(
+            request.env["survey.user_input"].sudo(),
+            self._aftersales_survey_domain(),
+            "/my/surveys",
+            "aftersales_sent_at desc, id desc",
+            page,
+            {"page_name": "aftersales_survey"},
         )
-        invitations = Input.search(
-            domain,
-            order="aftersales_sent_at desc, id desc",
-            limit=self._items_per_page,
-            offset=pager["offset"],
-        )
-        values = self._prepare_portal_layout_values()
-        values.update(
-            invitations=invitations,
-            pager=pager,
-            page_name="aftersales_survey",
-            default_url="/my/surveys",
-        )
+        values["invitations"] = invitations
         return request.render("aftersales_survey.portal_my_aftersales_surveys", values)
 
     @http.route(
