@@ -201,17 +201,25 @@ class AftersalesContract(models.Model):
                     )
                 )
 
-    @api.onchange("indicator_template_id")
-    def _onchange_indicator_template_id(self):
+    def _indicator_template_values(self):
+        """The survey and the weights of the contract's template, as values."""
+        self.ensure_one()
         template = self.indicator_template_id
-        if template:
-            self.survey_id = template.survey_id
-            self.indicator_ids = [fields.Command.clear()] + [
+        return {
+            "survey_id": template.survey_id.id,
+            "indicator_ids": [fields.Command.clear()]
+            + [
                 fields.Command.create(
                     {"indicator_id": line.indicator_id.id, "weight": line.weight}
                 )
                 for line in template.line_ids
-            ]
+            ],
+        }
+
+    @api.onchange("indicator_template_id")
+    def _onchange_indicator_template_id(self):
+        if self.indicator_template_id:
+            self.update(self._indicator_template_values())
 
     def action_apply_indicator_template(self):
         """Replace the contract's survey and weights by its template's."""
@@ -224,21 +232,7 @@ class AftersalesContract(models.Model):
                         contract=contract.display_name,
                     )
                 )
-            contract.write(
-                {
-                    "survey_id": template.survey_id.id,
-                    "indicator_ids": [fields.Command.clear()]
-                    + [
-                        fields.Command.create(
-                            {
-                                "indicator_id": line.indicator_id.id,
-                                "weight": line.weight,
-                            }
-                        )
-                        for line in template.line_ids
-                    ],
-                }
-            )
+            contract.write(contract._indicator_template_values())
         return True
 
     def _indicator_weights(self):

@@ -595,6 +595,33 @@ class TestEvaluationAccessAndInput(EvaluationCase):
             wizard.action_evaluate()
         self.assertEqual(self.Evaluation.search_count([]), count)
 
+    def test_template_gives_the_contract_its_survey_and_weights(self):
+        survey = self.env["survey.survey"].create({"title": "Template survey"})
+        overall = self.env.ref("aftersales_survey.indicator_overall")
+        template = self.env["aftersales.indicator.template"].create(
+            {
+                "name": "Lock template",
+                "survey_id": survey.id,
+                "line_ids": [
+                    (0, 0, {"indicator_id": overall.id, "weight": 3}),
+                    (
+                        0,
+                        0,
+                        {"indicator_id": self.indicators["quality"].id, "weight": 1},
+                    ),
+                ],
+            }
+        )
+        with self.assertRaises(UserError):
+            self.evaluated.with_user(self.manager).action_apply_indicator_template()
+        self.evaluated.indicator_template_id = template
+        self.evaluated.with_user(self.manager).action_apply_indicator_template()
+        self.assertEqual(self.evaluated.survey_id, survey)
+        self.assertEqual(
+            self.evaluated._indicator_weights(),
+            {overall.id: 3, self.indicators["quality"].id: 1},
+        )
+
     def test_kpi_clause_must_be_a_period_fee_clause(self):
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.env["aftersales.penalty.rule"].create(
