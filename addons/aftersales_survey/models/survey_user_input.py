@@ -348,8 +348,9 @@ class SurveyUserInput(models.Model):
             )
         return None
 
-    def _aftersales_compute_scores(self):
-        """({indicator: score or None}, index or None) of this answer.
+    def _aftersales_compute_scores(self, weights):
+        """({indicator: score or None}, index or None) of this answer, with the
+        contract's ``weights`` ({indicator id: weight}).
 
         Questions without indicator drop out; an unanswered question does not count
         in its indicator's mean, an indicator without answer does not count in the
@@ -367,7 +368,6 @@ class SurveyUserInput(models.Model):
             question_scores,
             {question: question.aftersales_indicator_id for question in questions},
         )
-        weights = self.aftersales_contract_id._indicator_weights()
         index = None
         if sum(weights.values()) > 0:
             index = kpi.satisfaction_index(
@@ -380,8 +380,8 @@ class SurveyUserInput(models.Model):
         ``survey.answered`` event each."""
         entries = []
         for user_input in self:
-            scores, index = user_input._aftersales_compute_scores()
             weights = user_input.aftersales_contract_id._indicator_weights()
+            scores, index = user_input._aftersales_compute_scores(weights)
             ticket = user_input.aftersales_ticket_id
             answered = {
                 indicator: score
