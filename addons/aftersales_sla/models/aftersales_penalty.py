@@ -298,6 +298,13 @@ class AftersalesPenalty(models.Model):
         return date(day.year, day.month, 1)
 
     @api.model
+    def _period_bounds(self, contract, when):
+        """(first day, last day) of the contract's cap period containing ``when``."""
+        start = self._period_start(contract, when)
+        months = {"quarter": 3, "year": 12}.get(contract.penalty_period, 1)
+        return start, start + relativedelta(months=months, days=-1)
+
+    @api.model
     def _contracts_for(self, ticket):
         """The contracts a ticket's breach is assessed under: its customer contract
         and, when a service partner served it, that partner's back-to-back

@@ -5,13 +5,6 @@ from odoo.exceptions import UserError
 
 from .report_aftersales_contract import format_hours
 
-#: Length of each penalty cap period.
-PERIOD_LENGTH = {
-    "month": relativedelta(months=1),
-    "quarter": relativedelta(months=3),
-    "year": relativedelta(years=1),
-}
-
 
 class ReportSlaStatement(models.AbstractModel):
     """The SLA statement of a contract for a period: breaches, penalties, totals by
@@ -57,21 +50,17 @@ class ReportSlaStatement(models.AbstractModel):
         }
 
     @api.model
-    def _period_bounds(self, contract, day):
-        """(first day, last day) of the contract's penalty period containing
-        ``day``."""
-        start = self.env["aftersales.penalty"]._period_start(contract, day)
-        length = PERIOD_LENGTH.get(contract.penalty_period or "month")
-        return start, start + length - relativedelta(days=1)
-
-    @api.model
     def _current_period(self, contract):
-        return self._period_bounds(contract, fields.Date.context_today(contract))
+        return self.env["aftersales.penalty"]._period_bounds(
+            contract, fields.Date.context_today(contract)
+        )
 
     @api.model
     def _previous_period(self, contract):
         start, _end = self._current_period(contract)
-        return self._period_bounds(contract, start - relativedelta(days=1))
+        return self.env["aftersales.penalty"]._period_bounds(
+            contract, start - relativedelta(days=1)
+        )
 
     def _statement_values(self, contract, date_from, date_to):
         """The statement of ``contract`` (in the customer's language) for
@@ -96,7 +85,7 @@ class ReportSlaStatement(models.AbstractModel):
         totals = statement["totals"]
         by_state = [(code, label, totals.get(code, 0.0)) for code, label in states]
         term_cap, period_cap = Penalty._caps(contract)
-        cap_period_start, cap_period_end = self._period_bounds(contract, date_from)
+        cap_period_start, cap_period_end = Penalty._period_bounds(contract, date_from)
         term_used, period_used = Penalty._used(contract, cap_period_start)
         disputes = penalties.filtered("dispute_reason")
         return {
