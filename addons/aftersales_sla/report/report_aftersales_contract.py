@@ -1,9 +1,11 @@
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytz
 
 from odoo import api, models
+
+from ..tools.local_time import local_days_to_utc
 
 #: Waiver reasons that exclude a penalty: the breach was not the service
 #: organisation's doing. (Goodwill and other waivers are decisions, not exclusions.)
@@ -93,15 +95,8 @@ class ReportAftersalesContract(models.AbstractModel):
     def _term_bounds(self, contract):
         """The contract's term as naive UTC datetimes in its calendar's time zone."""
         tz = pytz.timezone(contract.calendar_id.tz or "UTC")
-        start = tz.localize(datetime.combine(contract.date_start, time.min))
-        end = tz.localize(datetime.combine(contract.date_end, time.min)) + timedelta(
-            days=1
-        )
-        return (
-            start.astimezone(pytz.utc).replace(tzinfo=None),
-            end.astimezone(pytz.utc).replace(tzinfo=None),
-            tz,
-        )
+        start, end = local_days_to_utc(tz, contract.date_start, contract.date_end)
+        return start, end, tz
 
     @api.model
     def _holidays(self, contract):

@@ -16,3 +16,4 @@ from . import test_penalty_invoicing
 from . import test_tours
 from . import test_reports
 from . import test_notifications
+from . import test_local_time

@@ -1,9 +1,9 @@
-from datetime import datetime, time, timedelta
-
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from odoo.addons.aftersales_sla.tools.local_time import local_days_to_utc
 
 from ..tools import evaluation as kpis
 from .aftersales_kpi_threshold import kpi_selection
@@ -76,13 +76,7 @@ class AftersalesKpiMixin(models.AbstractModel):
         """[start, end) of the period as naive UTC datetimes: from midnight of the
         first day to midnight after the last day, in the subject's time zone."""
         self.ensure_one()
-        tz = self._kpi_timezone()
-
-        def to_utc(day):
-            local = tz.localize(datetime.combine(day, time.min))
-            return local.astimezone(pytz.utc).replace(tzinfo=None)
-
-        return to_utc(self.date_from), to_utc(self.date_to + timedelta(days=1))
+        return local_days_to_utc(self._kpi_timezone(), self.date_from, self.date_to)
 
     def _kpi_ticket_domain(self):
         """Tickets whose work counts for this subject."""
