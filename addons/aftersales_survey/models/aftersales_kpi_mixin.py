@@ -8,6 +8,12 @@ from odoo.addons.aftersales_sla.tools.local_time import local_days_to_utc
 from ..tools import evaluation as kpis
 from .aftersales_kpi_threshold import kpi_selection
 
+
+def in_period(field, start, end):
+    """Domain: ``field`` within [start, end)."""
+    return ["&", (field, ">=", start), (field, "<", end)]
+
+
 PERIOD_TYPES = [
     ("month", "Month"),
     ("quarter", "Quarter"),
@@ -93,7 +99,7 @@ class AftersalesKpiMixin(models.AbstractModel):
         Ticket = self.env["aftersales.ticket"].sudo()
 
         def period(field):
-            return ["&", (field, ">=", start), (field, "<", end)]
+            return in_period(field, start, end)
 
         ticket_domain = self._kpi_ticket_domain()
         tickets = Ticket.search_read(

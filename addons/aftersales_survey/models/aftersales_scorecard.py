@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from odoo.addons.aftersales_sla.tools.local_time import local_days_to_utc
+
 from ..tools import evaluation as kpis
+from .aftersales_kpi_mixin import in_period
 
 
 class AftersalesScorecard(models.Model):
@@ -124,26 +127,16 @@ class AftersalesScorecard(models.Model):
             )
         company = company or self.env.company
         start, end = kpis.period_bounds(period_type, day)
-        card = self.new(
-            {"period_type": period_type, "date_from": start, "date_to": end}
-        )
-        utc_start, utc_end = card._utc_bounds()
-        Ticket = self.env["aftersales.ticket"].sudo()
-        active = Ticket.search(
-            [
-                ("company_id", "=", company.id),
-                "|",
-                "|",
-                "&",
-                ("reported_at", ">=", utc_start),
-                ("reported_at", "<", utc_end),
-                "&",
-                ("resolved_at", ">=", utc_start),
-                ("resolved_at", "<", utc_end),
-                "&",
-                ("closed_at", ">=", utc_start),
-                ("closed_at", "<", utc_end),
-            ]
+        utc_start, utc_end = local_days_to_utc(self._kpi_timezone(), start, end)
+        active = (
+            self.env["aftersales.ticket"]
+            .sudo()
+            .search(
+                [("company_id", "=", company.id), "|", "|"]
+                + in_period("reported_at", utc_start, utc_end)
+                + in_period("resolved_at", utc_start, utc_end)
+                + in_period("closed_at", utc_start, utc_end)
+            )
         )
         subjects = [("technician", user) for user in active.user_id] + [
             ("team", team) for team in active.team_id
