@@ -273,6 +273,72 @@ steps = st.lists(
 )
 
 
+class TestSegmentsAndCeilings(BaseCase):
+    """Calendars per segment (re-targeting) and elapsed-time ceilings."""
+
+    def setUp(self):
+        super().setUp()
+        self.day = worktime(local_schedule("Asia/Shanghai", [(8, 22)]))
+        self.weekdays = worktime(
+            local_schedule("Asia/Shanghai", [(9, 18)], weekdays=(0, 1, 2, 3, 4))
+        )
+
+    def test_time_counted_stays_on_the_calendar_it_was_counted_on(self):
+        reported = shanghai(2026, 11, 20, 21, 0)  # Friday
+        events = [
+            E(reported, "start", 12 * H, calendar="day"),
+            # Re-targeted on Saturday 10:00 to 6 h 24x7: 3 business hours counted.
+            E(shanghai(2026, 11, 21, 10, 0), "target", 6 * H, calendar=False),
+        ]
+        worktimes = {"day": self.day, False: sla_clock.AllTime()}
+        state = sla_clock.project_clock(events, worktimes)
+        self.assertEqual(state.elapsed, 3 * H)
+        self.assertEqual(state.deadline, shanghai(2026, 11, 21, 13, 0))
+
+    def test_ceiling_deadline_is_the_earlier_one(self):
+        reported = shanghai(2026, 11, 20, 17, 0)  # Friday 17:00
+        events = [E(reported, "start", 24 * H, ceiling=48 * H)]
+        business = sla_clock.project_clock(events, self.weekdays)
+        self.assertEqual(business.deadline, shanghai(2026, 11, 25, 14, 0))
+        ceiling = sla_clock.project_clock(
+            sla_clock.ceiling_events(events), sla_clock.AllTime()
+        )
+        combined = sla_clock.combine_ceiling(business, ceiling)
+        self.assertEqual(combined.deadline, shanghai(2026, 11, 22, 17, 0))
+        self.assertEqual(combined.state, "running")
+
+    def test_ceiling_breach_wins_and_lateness_is_the_larger_overrun(self):
+        reported = shanghai(2026, 11, 20, 17, 0)
+        monday = shanghai(2026, 11, 23, 10, 0)
+        events = [
+            E(reported, "start", 24 * H, ceiling=48 * H),
+            E(monday, "reach"),
+        ]
+        business = sla_clock.project_clock(events, self.weekdays)
+        self.assertEqual(business.state, "met")
+        combined = sla_clock.combine_ceiling(
+            business,
+            sla_clock.project_clock(
+                sla_clock.ceiling_events(events), sla_clock.AllTime()
+            ),
+        )
+        self.assertEqual(combined.state, "breached")
+        self.assertEqual(combined.breached_at, shanghai(2026, 11, 22, 17, 0))
+        self.assertEqual(combined.lateness, 17 * H, "Sunday 17:00 to Monday 10:00")
+
+    def test_a_pause_stops_the_ceiling_too(self):
+        reported = shanghai(2026, 11, 20, 17, 0)
+        events = [
+            E(reported, "start", 24 * H, frozenset({"wait"}), ceiling=48 * H),
+            E(shanghai(2026, 11, 21, 17, 0), "pause", reason="wait"),
+            E(shanghai(2026, 11, 22, 5, 0), "resume"),
+        ]
+        ceiling = sla_clock.project_clock(
+            sla_clock.ceiling_events(events), sla_clock.AllTime()
+        )
+        self.assertEqual(ceiling.deadline, shanghai(2026, 11, 23, 5, 0))
+
+
 class TestClockProperties(BaseCase):
     @settings(max_examples=150, deadline=None)
     @given(steps, st.integers(min_value=1, max_value=40 * H))

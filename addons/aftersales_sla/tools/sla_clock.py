@@ -30,7 +30,8 @@ Semantics (design section 4):
 """
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 #: How far past a point in time a deadline is searched before giving up: a calendar
@@ -44,6 +45,10 @@ LOAD_STEP = timedelta(days=62)
 class NoWorkTime(ValueError):
     """The calendar has no working time where a deadline is searched."""
 
+
+#: The target of a clock segment that has no elapsed-time ceiling: longer than any
+#: clock runs, so that it never decides a deadline.
+NO_CEILING = 10 * 366 * 24 * 3600
 
 #: A recorded breach (``sla.breached`` event) stands when replay puts the deadline at
 #: most this many seconds later (Odoo stores whole seconds; calendars may not).
@@ -170,7 +175,8 @@ class ClockEvent:
     """One thing that happened to a clock, at ``at`` (naive UTC).
 
     kind: ``start`` (``target`` seconds, ``pause_reasons`` the target allows),
-    ``target`` (a new target and its pause reasons: priority change), ``pause``
+    ``target`` (a new target and its pause reasons: priority change, re-targeting;
+    time counted before it stays counted on the calendar it was counted on), ``pause``
     (``reason``), ``resume``, ``reach`` (the milestone), ``unreach`` (reopen),
     ``breach`` (the SLA watch noticed a breach; a no-op for the state, which is
     derived), ``cancel``.
@@ -181,6 +187,11 @@ class ClockEvent:
     target: int = None
     pause_reasons: frozenset = frozenset()
     reason: str = None
+    #: ``start`` and ``target``: the key of the working time the clock counts on from
+    #: here (see :func:`project_clock`), and the elapsed-time ceiling in seconds
+    #: ("within 24 business hours, at most 48 hours"), None without one.
+    calendar: object = False
+    ceiling: int = None
 
 
 @dataclass
@@ -195,13 +206,16 @@ class ClockState:
     breached_at: datetime = None
     pause_reason: str = None
     reopened: int = 0
+    #: Seconds beyond an elapsed-time ceiling (see :func:`combine_ceiling`).
+    ceiling_lateness: int = 0
     # Internal: the breach is pending in the past of a target change.
     _target_since: datetime = field(default=None, repr=False)
 
     @property
     def lateness(self):
-        """Business seconds counted beyond the target (so far)."""
-        return max(0, self.elapsed - self.target)
+        """Business seconds counted beyond the target (so far), or the time beyond
+        the elapsed-time ceiling when that is more."""
+        return max(0, self.elapsed - self.target, self.ceiling_lateness)
 
     def as_dict(self):
         return {
@@ -311,28 +325,81 @@ def _apply(state, event, allowed):
 def project_clock(events, worktime):
     """The state of one SLA clock after its events (sorted by time), as of the last.
 
+    :param worktime: the working time the clock counts on (``WorkTime`` or
+        ``AllTime``), or a mapping of them keyed by the ``calendar`` of the
+        ``start`` and ``target`` events: time is then counted on the calendar in
+        force in each segment, so a re-targeting keeps the time counted before it as
+        it was counted.
+
     Deterministic: the same events and working time give the same state, which is
     what makes the stored SLA lines a projection that replay can check.
     """
     state = None
     allowed = frozenset()
+    current = worktime
     for event in events:
         if state is None:
             if event.kind != "start":
                 raise ValueError(f"a clock starts with 'start', not {event.kind!r}")
+            current = _worktime_of(worktime, event)
             state = ClockState(target=event.target, as_of=event.at)
             allowed = event.pause_reasons
             state._target_since = event.at
-            _refresh(state, worktime)
+            _refresh(state, current)
             continue
         if event.at < state.as_of:
             raise ValueError(f"clock events out of order: {event.at} < {state.as_of}")
         if state.state == "cancelled":
             continue
-        _advance(state, worktime, event.at)
+        _advance(state, current, event.at)
         allowed = _apply(state, event, allowed)
-        _refresh(state, worktime)
+        if event.kind == "target":
+            current = _worktime_of(worktime, event)
+        _refresh(state, current)
     return state
+
+
+def _worktime_of(worktime, event):
+    if isinstance(worktime, Mapping):
+        return worktime[event.calendar]
+    return worktime
+
+
+def ceiling_events(events):
+    """The same clock events measured against the elapsed-time ceiling: every
+    second counts (24x7), the ceiling is the target; a segment without a ceiling
+    gets one that never decides."""
+    return [
+        replace(event, target=event.ceiling or NO_CEILING, calendar=False)
+        if event.kind in ("start", "target")
+        else event
+        for event in events
+    ]
+
+
+def has_ceiling(events):
+    return any(event.ceiling for event in events if event.kind in ("start", "target"))
+
+
+def combine_ceiling(business, ceiling):
+    """One clock from its business-time projection and its elapsed-time ceiling
+    projection ("within 24 business hours, at most 48 hours": whichever comes
+    first). Both saw the same events, so they agree on pauses, milestones and
+    cancellation; the earlier deadline and the earlier breach win, and the
+    lateness is the larger overrun.
+    """
+    if ceiling is None:
+        return business
+    result = replace(business)
+    result.ceiling_lateness = max(0, ceiling.elapsed - ceiling.target)
+    if ceiling.breached_at is not None and (
+        business.breached_at is None or ceiling.breached_at < business.breached_at
+    ):
+        result.breached_at = ceiling.breached_at
+        result.state = "breached"
+    deadlines = [d for d in (business.deadline, ceiling.deadline) if d is not None]
+    result.deadline = min(deadlines) if deadlines else None
+    return result
 
 
 def live_values(state, worktime, now):
