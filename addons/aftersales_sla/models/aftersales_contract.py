@@ -875,6 +875,14 @@ class AftersalesContract(models.Model):
             tz = pytz.utc
         return pytz.utc.localize(when).astimezone(tz).date()
 
+    def _covers_moment(self, when):
+        """Whether UTC datetime ``when`` falls within the contract's term (its
+        calendar day in the company's time zone, up to a termination date)."""
+        self.ensure_one()
+        day = self._local_date(fields.Datetime.to_datetime(when))
+        end = min(self.date_end, self.termination_date or self.date_end)
+        return self.date_start <= day <= end
+
     def _covers_region(self, country, state):
         self.ensure_one()
         if not (self.country_ids or self.country_state_ids):

@@ -269,6 +269,7 @@ class AftersalesEvent(models.Model):
             ("ticket.reopened", self.env._("Ticket reopened")),
             ("ticket.closed", self.env._("Ticket closed")),
             ("ticket.priority_changed", self.env._("Ticket priority changed")),
+            ("ticket.retargeted", self.env._("Ticket re-targeted")),
             ("sla.warning", self.env._("SLA warning")),
             ("sla.breached", self.env._("SLA breached")),
             ("penalty.assessed", self.env._("Penalty assessed")),

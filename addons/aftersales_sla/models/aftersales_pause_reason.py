@@ -13,6 +13,21 @@ class AftersalesPauseReason(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
+    stops_response = fields.Boolean(
+        string="Stops Response Clocks by Default",
+        help="New response targets list this reason among those that stop their clock.",
+    )
+    stops_arrival = fields.Boolean(
+        string="Stops On-site Arrival Clocks by Default",
+        help="New on-site arrival targets list this reason among those that stop "
+        "their clock.",
+    )
+    stops_resolution = fields.Boolean(
+        string="Stops Resolution Clocks by Default",
+        default=True,
+        help="New resolution targets list this reason among those that stop their "
+        "clock.",
+    )
 
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "A pause reason code must be unique."),

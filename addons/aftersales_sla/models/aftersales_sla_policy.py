@@ -28,7 +28,11 @@ class AftersalesSlaPolicy(models.Model):
         for policy in self:
             seen = set()
             for target in policy.target_ids:
-                key = (target.metric, target.priority, target.service_type_id.id)
+                key = (
+                    target.metric,
+                    target.priority or False,
+                    target.service_type_id.id,
+                )
                 if key in seen:
                     service_type = target.service_type_id.name or self.env._("any type")
                     raise ValidationError(
@@ -37,28 +41,44 @@ class AftersalesSlaPolicy(models.Model):
                             "priority %(priority)s, %(service_type)s.",
                             policy=policy.name,
                             metric=metrics[target.metric],
-                            priority=priorities[target.priority],
+                            priority=priorities.get(target.priority)
+                            or self.env._("any"),
                             service_type=service_type,
                         )
                     )
                 seen.add(key)
 
+    def _retarget_unmatched_tickets(self):
+        """A target added or changed may fit tickets that none fitted: give them
+        their clocks now (counted from their report, see the re-targeting rule).
+        Tickets that have clocks keep the targets recorded when they were reported:
+        a policy edit applies to tickets reported after it."""
+        if not self:
+            return
+        Ticket = self.env["aftersales.ticket"].sudo()
+        tickets = Ticket.search(
+            [("sla_unmatched", "=", True), ("state", "!=", "closed")]
+        ).filtered(lambda ticket: ticket._sla_terms().get("sla_policy") in self)
+        if tickets:
+            tickets._on_retargeted(
+                {ticket.id: ticket._targeting_snapshot() for ticket in tickets}
+            )
+
     def _get_targets(self, priority, service_type, metrics=None):
-        """The targets that apply to a ticket: one per metric, the service-type
-        specific one winning over the generic one."""
+        """The targets that apply to a ticket: one per metric, the most specific
+        winning. A target's empty priority or service type means any; one naming
+        the ticket's service type wins over one for any type, then one naming the
+        ticket's priority wins over one for any priority."""
         self.ensure_one()
         chosen = {}
         for target in self.target_ids:
-            if target.priority != priority:
+            if target.priority and target.priority != priority:
                 continue
             if metrics and target.metric not in metrics:
                 continue
             if target.service_type_id and target.service_type_id != service_type:
                 continue
             current = chosen.get(target.metric)
-            # A target for the ticket's service type wins over a generic one.
-            if current is None or (
-                target.service_type_id and not current.service_type_id
-            ):
+            if current is None or target._specificity() > current._specificity():
                 chosen[target.metric] = target
         return self.env["aftersales.sla.target"].union(*chosen.values())

@@ -14,6 +14,14 @@ LATE_ENTRY_TOLERANCE = timedelta(minutes=15)
 STANDARD_METRICS = ("response", "arrival", "resolution")
 COMPLAINT_METRICS = ("complaint_response", "complaint_feedback")
 
+MANAGER_GROUP = "aftersales_sla.group_aftersales_manager"
+
+#: Fields whose correction re-targets a ticket: they decide its contract (through
+#: matching) and the targets that apply. The priority has its own event.
+RETARGET_FIELDS = ("contract_id", "service_type_id", "partner_id")
+#: Fields that only re-run the contract matching (when it was not chosen by hand).
+REMATCH_FIELDS = ("partner_id", "product_id", "serial_number", "service_type_id")
+
 
 class AftersalesTicket(models.Model):
     """A service request or complaint whose SLA clocks run on its contract's terms.
@@ -203,12 +211,24 @@ class AftersalesTicket(models.Model):
             ("paused", "Paused"),
             ("met", "Met"),
             ("breached", "Breached"),
+            ("unmatched", "No Matching Target"),
             ("none", "No SLA"),
         ],
         string="SLA Status",
         compute="_compute_sla_summary",
         store=True,
         index=True,
+        help="No Matching Target: the contract promises service levels, but none of "
+        "its targets fits this ticket (priority, service type); the service manager "
+        "is asked to look at it.",
+    )
+    sla_unmatched = fields.Boolean(
+        string="No Matching SLA Target",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The ticket's contract has an SLA policy, but no target of it applies to "
+        "the ticket's priority and service type.",
     )
     sla_overdue = fields.Boolean(
         string="Overdue", compute="_compute_sla_live", search="_search_sla_overdue"
@@ -247,14 +267,14 @@ class AftersalesTicket(models.Model):
         for ticket in self:
             ticket.is_paused = bool(ticket.pause_reason_id)
 
-    @api.depends("sla_ids.state", "sla_ids.deadline")
+    @api.depends("sla_ids.state", "sla_ids.deadline", "sla_unmatched")
     def _compute_sla_summary(self):
         for ticket in self:
             states = set(ticket.sla_ids.mapped("state")) - {"cancelled"}
             running = ticket.sla_ids.filtered(lambda line: line.state == "running")
             ticket.sla_deadline = min(running.mapped("deadline"), default=False)
             if not states:
-                ticket.sla_status = "none"
+                ticket.sla_status = "unmatched" if ticket.sla_unmatched else "none"
             elif "breached" in states:
                 ticket.sla_status = "breached"
             elif "running" in states:
@@ -319,6 +339,39 @@ class AftersalesTicket(models.Model):
         for ticket in self:
             self._check_not_future(ticket.reported_at, now)
 
+    @api.constrains("contract_id", "reported_at")
+    def _check_contract_term(self):
+        """A contract chosen for a ticket must be in force on the day it was
+        reported: its promises do not reach before or after its term."""
+        for ticket in self.filtered("contract_id"):
+            self._check_contract_covers(
+                ticket.contract_id, ticket.reported_at, ticket.display_name
+            )
+
+    @api.model
+    def _check_contract_covers(self, contract, reported, ticket_name):
+        if contract.state == "draft":
+            raise ValidationError(
+                self.env._(
+                    "Contract %(contract)s is a draft: it promises nothing yet, "
+                    "so ticket %(ticket)s cannot be served under it.",
+                    contract=contract.display_name,
+                    ticket=ticket_name,
+                )
+            )
+        if not contract._covers_moment(reported):
+            raise ValidationError(
+                self.env._(
+                    "Ticket %(ticket)s was reported on %(reported)s, outside the "
+                    "term of contract %(contract)s (%(start)s - %(end)s).",
+                    ticket=ticket_name,
+                    reported=contract._local_date(reported),
+                    contract=contract.display_name,
+                    start=contract.date_start,
+                    end=contract.termination_date or contract.date_end,
+                )
+            )
+
     @api.model
     def _check_not_future(self, reported, now):
         if reported > now + timedelta(seconds=60):
@@ -342,6 +395,12 @@ class AftersalesTicket(models.Model):
             # Before anything is written (events, SLA lines): checked again by the
             # constraint for later writes.
             self._check_not_future(reported, now)
+            if vals.get("contract_id"):
+                self._check_contract_covers(
+                    self.env["aftersales.contract"].browse(vals["contract_id"]),
+                    reported,
+                    vals.get("name") or "",
+                )
             if now - reported > LATE_ENTRY_TOLERANCE and not vals.get(
                 "late_entry_reason"
             ):
@@ -362,6 +421,7 @@ class AftersalesTicket(models.Model):
         tickets = super().create(vals_list)
         tickets._append_reported_events()
         tickets._project_sla()
+        tickets._flag_unmatched()
         return tickets
 
     def write(self, vals):
@@ -371,6 +431,32 @@ class AftersalesTicket(models.Model):
                     "The reported time of a ticket cannot change once its SLA clocks "
                     "run: record a correction instead."
                 )
+            )
+        stage_action = self.env.context.get("aftersales_stage_action")
+        if vals.get("stage_id") and not stage_action:
+            self._check_stage_move(vals["stage_id"])
+        retarget = {}
+        if not stage_action and any(name in vals for name in RETARGET_FIELDS):
+            retarget = {
+                ticket.id: ticket._targeting_snapshot()
+                for ticket in self
+                if any(
+                    ticket._fields[name].convert_to_write(ticket[name], ticket)
+                    != vals[name]
+                    for name in RETARGET_FIELDS
+                    if name in vals
+                )
+            }
+            self.browse(list(retarget))._check_open_for_retarget()
+        rematch = self.browse()
+        if (
+            not stage_action
+            and "contract_id" not in vals
+            and any(name in vals for name in REMATCH_FIELDS)
+        ):
+            rematch = self.filtered(
+                lambda ticket: ticket.contract_match != "manual"
+                and ticket.state != "closed"
             )
         priority_changes = {}
         if "priority" in vals:
@@ -394,6 +480,14 @@ class AftersalesTicket(models.Model):
         ):
             vals["contract_match"] = "manual" if vals["contract_id"] else "none"
         result = super().write(vals)
+        if rematch:
+            before = {ticket.id: ticket._targeting_snapshot() for ticket in rematch}
+            rematch._rematch_contract()
+            for ticket in rematch:
+                if ticket.contract_id.id != before[ticket.id]["contract"]:
+                    retarget.setdefault(ticket.id, before[ticket.id])
+        if retarget:
+            self.browse(list(retarget))._on_retargeted(retarget)
         if priority_changes:
             self.browse(list(priority_changes))._on_priority_changed(priority_changes)
         if assignees:
@@ -405,7 +499,7 @@ class AftersalesTicket(models.Model):
                     "user": ticket.user_id.name or None,
                 },
             )
-        if stage is not None and not self.env.context.get("aftersales_stage_action"):
+        if stage is not None and not stage_action:
             self._apply_stage(stage)
         return result
 
@@ -492,13 +586,21 @@ class AftersalesTicket(models.Model):
             else:
                 vals["contract_match"] = "several" if candidates else "none"
 
-    def _sla_targets(self):
-        """The SLA targets in force for this ticket: from its contract's terms at the
-        reported time (amendments apply to tickets reported after them)."""
+    def _sla_terms(self):
+        """The contract terms in force for this ticket (at its reported time:
+        amendments apply to tickets reported after them), or {} when it has no
+        contract or was reported outside the contract's term."""
         self.ensure_one()
-        if not self.contract_id:
-            return self.env["aftersales.sla.target"]
-        terms = self.contract_id._get_terms_at(self.reported_at)
+        contract = self.contract_id
+        if not contract or not contract._covers_moment(self.reported_at):
+            return {}
+        return contract._get_terms_at(self.reported_at)
+
+    def _sla_targets(self, terms=None):
+        """The SLA targets in force for this ticket, one per metric, the most
+        specific winning (see ``aftersales.sla.policy._get_targets``)."""
+        self.ensure_one()
+        terms = self._sla_terms() if terms is None else terms
         policy = terms.get("sla_policy")
         if not policy:
             return self.env["aftersales.sla.target"]
@@ -506,18 +608,42 @@ class AftersalesTicket(models.Model):
         return policy._get_targets(self.priority, self.service_type_id, metrics)
 
     def _targets_payload(self):
+        """The targets in force as the ledger records them: what the clocks use
+        (the calendar resolved: the contract's service hours, the target's own
+        calendar, or none for 24x7)."""
         self.ensure_one()
-        return [
-            {
-                "metric": target.metric,
-                "target": target.id,
-                "seconds": target.target_seconds,
-                "calendar": target.calendar_id.id or None,
-                "warning": target.warning_percent,
-                "pause_reasons": sorted(target.pause_reason_ids.mapped("code")),
-            }
-            for target in self._sla_targets()
-        ]
+        terms = self._sla_terms()
+        service_hours = terms.get("calendar") or self.env["resource.calendar"]
+        payload = []
+        for target in self._sla_targets(terms):
+            payload.append(
+                {
+                    "metric": target.metric,
+                    "target": target.id,
+                    "seconds": target.target_seconds,
+                    "calendar": target._effective_calendar(service_hours).id or None,
+                    "warning": target.warning_percent,
+                    "pause_reasons": sorted(target.pause_reason_ids.mapped("code")),
+                }
+            )
+            if target.ceiling_seconds:
+                payload[-1]["ceiling"] = target.ceiling_seconds
+        return payload
+
+    def _promises_service(self):
+        """Whether the ticket's contract promises service levels at its reported
+        time (an SLA policy with targets), matching or not."""
+        self.ensure_one()
+        policy = self._sla_terms().get("sla_policy")
+        return bool(policy and policy.target_ids)
+
+    def _targeting_snapshot(self):
+        self.ensure_one()
+        return {
+            "contract": self.contract_id.id or None,
+            "service_type": self.service_type_id.code or None,
+            "customer": self.partner_id.id or None,
+        }
 
     # ------------------------------------------------------------------
     # Ledger
@@ -574,6 +700,125 @@ class AftersalesTicket(models.Model):
         # New events: the timeline (computed, cached) is stale.
         self.invalidate_recordset(["event_ids"])
 
+    def _check_open_for_retarget(self):
+        for ticket in self:
+            if ticket.state == "closed":
+                raise UserError(
+                    self.env._(
+                        "Ticket %s is closed: its contract, service type and customer "
+                        "can no longer change.",
+                        ticket.display_name,
+                    )
+                )
+
+    def _rematch_contract(self):
+        """Run the contract matching again (the customer, product, serial number or
+        service type was corrected and the contract was not chosen by hand)."""
+        Contract = self.env["aftersales.contract"]
+        for ticket in self:
+            partner = ticket.partner_id
+            candidates = Contract._match_for_ticket(
+                partner,
+                product=ticket.product_id,
+                serial_number=ticket.serial_number,
+                when=ticket.reported_at,
+                country=partner.country_id,
+                state=partner.state_id,
+                service_type=ticket.service_type_id,
+            )
+            if len(candidates) == 1:
+                contract, match = candidates, "matched"
+            else:
+                contract, match = Contract, "several" if candidates else "none"
+            ticket.with_context(
+                aftersales_contract_match=True, aftersales_stage_action=True
+            ).write(
+                {
+                    "contract_id": contract.id,
+                    "contract_match": match,
+                    "candidate_contract_ids": [(6, 0, candidates.ids)],
+                }
+            )
+
+    def _on_retargeted(self, previous):
+        """The contract, service type or customer of these tickets was corrected:
+        record it with the targets now in force and re-project their clocks (new
+        metrics count from the reported time, kept ones keep their time, others are
+        cancelled: see ``aftersales.ticket.sla._clock_events``)."""
+        self._append_ticket_events(
+            "ticket.retargeted",
+            lambda ticket: {
+                "from": previous[ticket.id],
+                "to": ticket._targeting_snapshot(),
+                "reported_at": fields.Datetime.to_string(ticket.reported_at),
+                "targets": ticket._targets_payload(),
+            },
+        )
+        self._project_sla()
+        self._flag_unmatched()
+
+    def _flag_unmatched(self):
+        """Flag tickets whose contract promises service levels although no target
+        fits them (and clear the flag when one does): an SLA status of their own,
+        and an activity for the service manager, never a silent "No SLA"."""
+        activity_xmlid = "aftersales_sla.mail_activity_type_sla_unmatched"
+        for ticket in self:
+            unmatched = (
+                not ticket.sla_ids.filtered(lambda line: line.state != "cancelled")
+                and ticket.state != "closed"
+                and ticket._promises_service()
+            )
+            if unmatched == ticket.sla_unmatched:
+                continue
+            ticket.with_context(aftersales_stage_action=True).write(
+                {"sla_unmatched": unmatched}
+            )
+            if unmatched:
+                manager = ticket._service_manager()
+                if manager:
+                    ticket.sudo().activity_schedule(
+                        activity_xmlid,
+                        summary=self.env._("No SLA target fits this ticket"),
+                        note=self.env._(
+                            "Contract %(contract)s promises service levels, but no "
+                            "target of its SLA policy applies to priority "
+                            "%(priority)s and service type %(service_type)s. Add a "
+                            "target (or one for any priority or type), or correct "
+                            "the ticket.",
+                            contract=ticket.contract_id.display_name,
+                            priority=dict(
+                                self._fields["priority"]._description_selection(
+                                    self.env
+                                )
+                            )[ticket.priority],
+                            service_type=ticket.service_type_id.name,
+                        ),
+                        user_id=manager.id,
+                    )
+            else:
+                ticket.sudo().activity_unlink([activity_xmlid])
+
+    def _service_manager(self):
+        """Who looks after the ticket's service levels: its team leader, else an
+        After-Sales manager of its company."""
+        self.ensure_one()
+        leader = self.team_id.leader_id
+        if leader and leader.active:
+            return leader
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("groups_id", "=", self.env.ref(MANAGER_GROUP).id),
+                    ("share", "=", False),
+                    ("company_ids", "in", self.company_id.id),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+
     def _on_priority_changed(self, previous):
         self._append_ticket_events(
             "ticket.priority_changed",
@@ -584,6 +829,7 @@ class AftersalesTicket(models.Model):
             },
         )
         self._project_sla()
+        self._flag_unmatched()
 
     # ------------------------------------------------------------------
     # Actions
@@ -634,12 +880,25 @@ class AftersalesTicket(models.Model):
     def action_acknowledge(self, when=None, reason=None):
         """The response milestone: the service organisation answered."""
         self._milestone("responded_at", "ticket.responded", when, reason)
+        self._move_to_working_stage()
         return True
 
     def action_arrive(self, when=None, reason=None):
-        """The technician arrived on site."""
+        """The technician arrived on site (which is a response too)."""
+        self._implied_response(when)
         self._milestone("arrived_at", "ticket.arrived", when, reason)
+        self._move_to_working_stage()
         return True
+
+    def _implied_response(self, when):
+        """A later milestone is also the response: show it as the response time of
+        tickets never acknowledged (the ledger's projection meets their response
+        clock with the later milestone's event)."""
+        self._check_open()
+        when = self._occurred(when)
+        self.filtered(lambda ticket: not ticket.responded_at).with_context(
+            aftersales_stage_action=True
+        ).write({"responded_at": when})
 
     def action_resolve(self, when=None, reason=None):
         self._check_open()
@@ -652,6 +911,7 @@ class AftersalesTicket(models.Model):
         extra = {"state": "resolved"}
         if stage:
             extra["stage_id"] = stage.id
+        self._implied_response(when)
         self._milestone("resolved_at", "ticket.resolved", when, reason, extra)
         return True
 
@@ -768,9 +1028,13 @@ class AftersalesTicket(models.Model):
         if not reason:
             raise UserError(self.env._("Pausing a ticket needs a reason."))
         when = self._occurred(when)
-        self.with_context(aftersales_stage_action=True).write(
-            {"pause_reason_id": reason.id}
+        values = {"pause_reason_id": reason.id}
+        stage = self.env["aftersales.ticket.stage"].search(
+            [("pause_reason_id", "=", reason.id)], limit=1
         )
+        if stage:
+            values["stage_id"] = stage.id
+        self.with_context(aftersales_stage_action=True).write(values)
         self._append_ticket_events(
             "ticket.paused",
             {"reason": reason.code, "label": reason.name},
@@ -789,20 +1053,81 @@ class AftersalesTicket(models.Model):
         )
         paused._append_ticket_events("ticket.resumed", occurred_at=when)
         paused._project_sla()
+        paused._move_to_working_stage()
         return True
 
+    def _working_stage(self):
+        """The stage of an open ticket being worked on: the first plain stage (not
+        resolved, closed or pausing) after the first one."""
+        Stage = self.env["aftersales.ticket.stage"]
+        plain = Stage.search(
+            [
+                ("is_resolved", "=", False),
+                ("is_closed", "=", False),
+                ("pause_reason_id", "=", False),
+            ]
+        )
+        return plain[1:2] or plain[:1]
+
+    def _move_to_working_stage(self):
+        """Open tickets still in the first stage or in a pausing stage move on to
+        the working stage (acknowledged, resumed, arrived)."""
+        stage = self._working_stage()
+        if not stage:
+            return
+        first = self._default_stage()
+        todo = self.filtered(
+            lambda ticket: ticket.state == "open"
+            and not ticket.pause_reason_id
+            and (ticket.stage_id == first or ticket.stage_id.pause_reason_id)
+            and ticket.stage_id != stage
+        )
+        if todo:
+            todo.with_context(aftersales_stage_action=True).write(
+                {"stage_id": stage.id}
+            )
+
+    def _check_stage_move(self, stage_id):
+        """A closed ticket stays in its closed stage: nothing reopens it."""
+        stage = self.env["aftersales.ticket.stage"].browse(stage_id)
+        for ticket in self:
+            if ticket.state == "closed" and ticket.stage_id != stage:
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s is closed: it cannot move to stage "
+                        "%(stage)s. Report a new ticket if the problem came back.",
+                        ticket=ticket.display_name,
+                        stage=stage.name,
+                    )
+                )
+
     def _apply_stage(self, stage):
-        """A stage moved by hand (kanban): run the milestone its flags stand for."""
+        """A stage moved by hand (status bar, kanban): run the action its flags
+        stand for, so that the ledger and the state follow the stage. A resolved
+        ticket moved back to a working or waiting stage is reopened."""
         if stage.is_closed:
             self.filtered(lambda t: t.state != "closed").action_close()
-        elif stage.is_resolved:
+            return
+        if stage.is_resolved:
             self.filtered(lambda t: t.state == "open").action_resolve()
-        elif stage.pause_reason_id:
-            self.filtered(lambda t: t.state == "open").action_pause(
-                stage.pause_reason_id
+            return
+        resolved = self.filtered(lambda t: t.state == "resolved")
+        if resolved:
+            resolved.action_reopen(reason=self.env._("Moved back to %s", stage.name))
+            resolved.with_context(aftersales_stage_action=True).write(
+                {"stage_id": stage.id}
             )
+        if stage.pause_reason_id:
+            self.filtered(
+                lambda t: t.state == "open"
+                and t.pause_reason_id != stage.pause_reason_id
+            ).action_pause(stage.pause_reason_id)
         else:
-            self.filtered("pause_reason_id").action_resume()
+            paused = self.filtered("pause_reason_id")
+            paused.action_resume()
+            paused.with_context(aftersales_stage_action=True).write(
+                {"stage_id": stage.id}
+            )
 
     @api.model
     def _cron_auto_accept(self):
@@ -820,8 +1145,18 @@ class AftersalesTicket(models.Model):
             due.action_accept(acceptance="automatic")
 
     def action_rebuild_sla(self):
-        """Maintenance: replay these tickets' ledger events and fix their SLA lines."""
-        differences = self.env["aftersales.ticket.sla"]._rebuild_from_ledger(self)
+        """Maintenance: replay these tickets' ledger events and fix their SLA lines.
+
+        For After-Sales managers; the SLA lines are derived data that only the
+        projection writes, so the replay runs as the system."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only After-Sales managers rebuild SLA clocks.")
+            )
+        self.check_access("read")
+        differences = (
+            self.env["aftersales.ticket.sla"].sudo()._rebuild_from_ledger(self.sudo())
+        )
         message = (
             self.env._("%s differences found and fixed.", len(differences))
             if differences

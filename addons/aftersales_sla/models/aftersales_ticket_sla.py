@@ -10,14 +10,23 @@ from odoo.tools import create_index, mute_logger
 from ..tools import sla_clock
 from .aftersales_sla_target import METRICS
 
-#: Which ticket event reaches (stops) which metric's clock.
-MILESTONE_EVENTS = {
-    "response": "ticket.responded",
-    "complaint_response": "ticket.responded",
-    "arrival": "ticket.arrived",
-    "resolution": "ticket.resolved",
-    "complaint_feedback": "ticket.resolved",
+#: Which metrics' clocks each milestone reaches (stops as met). A later milestone
+#: also meets the earlier promises still running: an arrival on site or a
+#: resolution is a response too (docs/architecture.md, "Milestones").
+MILESTONE_REACHES = {
+    "ticket.responded": ("response", "complaint_response"),
+    "ticket.arrived": ("arrival", "response", "complaint_response"),
+    "ticket.resolved": (
+        "resolution",
+        "complaint_feedback",
+        "response",
+        "complaint_response",
+    ),
 }
+
+#: Metrics whose clock a milestone cancels instead: solved without a visit, the
+#: on-site promise no longer applies (a breach already booked stays).
+MILESTONE_CANCELS = {"ticket.resolved": ("arrival",)}
 
 #: Metrics whose clock a reopening resumes.
 REOPENED_METRICS = {"resolution", "complaint_feedback"}
@@ -26,6 +35,7 @@ REOPENED_METRICS = {"resolution", "complaint_feedback"}
 CLOCK_EVENT_TYPES = (
     "ticket.reported",
     "ticket.priority_changed",
+    "ticket.retargeted",
     "ticket.paused",
     "ticket.resumed",
     "ticket.responded",
@@ -46,6 +56,8 @@ PROJECTED_FIELDS = (
     "breached_at",
     "lateness_seconds",
     "target_seconds",
+    "ceiling_seconds",
+    "pause_reason_codes",
     "as_of",
 )
 
@@ -78,6 +90,20 @@ class AftersalesTicketSla(models.Model):
     )
     target_seconds = fields.Integer(string="Target (s)", readonly=True)
     target_hours = fields.Float(compute="_compute_target_hours", string="Target (h)")
+    ceiling_hours = fields.Float(
+        compute="_compute_target_hours", string="At Most (elapsed h)"
+    )
+    ceiling_seconds = fields.Integer(
+        string="Ceiling (s)",
+        readonly=True,
+        help="Elapsed-time ceiling (24x7) of the target, whichever comes first; "
+        "0: none.",
+    )
+    pause_reason_codes = fields.Char(
+        readonly=True,
+        help="Codes of the pause reasons that stop this clock (from the target in "
+        "force, as recorded in the ledger).",
+    )
     state = fields.Selection(
         [
             ("running", "Running"),
@@ -168,10 +194,11 @@ class AftersalesTicketSla(models.Model):
             where="state = 'running' AND warning_event_id IS NULL",
         )
 
-    @api.depends("target_seconds")
+    @api.depends("target_seconds", "ceiling_seconds")
     def _compute_target_hours(self):
         for line in self:
             line.target_hours = line.target_seconds / 3600.0
+            line.ceiling_hours = line.ceiling_seconds / 3600.0
 
     @api.depends_context("uid")
     @api.depends("state", "deadline", "warning_at", "elapsed_seconds", "as_of")
@@ -275,64 +302,130 @@ class AftersalesTicketSla(models.Model):
     def _clock_events(self, ticket_events):
         """Turn a ticket's ledger events into clock events per metric.
 
-        The targets come from the events themselves (``ticket.reported`` and
-        ``ticket.priority_changed`` carry them), so a replay gives the same clocks
-        even after the policy was edited. A metric that starts to apply on a priority
-        change starts counting at that change; one that stops applying is cancelled.
+        The targets come from the events themselves (``ticket.reported``,
+        ``ticket.priority_changed`` and ``ticket.retargeted`` carry them), so a
+        replay gives the same clocks even after the policy was edited.
+
+        - A priority change keeps the time counted; a metric that starts to apply
+          on it counts from the change (the customer raised the stakes then).
+        - A re-targeting (contract, service type or customer corrected) is a
+          correction: a metric that starts to apply on it counts from the reported
+          time, as if the ticket had had the right targets from the start (the
+          ticket's pauses and milestones since then are replayed on it); a metric
+          that keeps applying keeps the time counted, with its new target.
+        - Either way, a metric that stops applying is cancelled.
 
         :return: {metric: (target_info, [ClockEvent, ...])}, target_info being the
             last target dict of the metric (target, seconds, calendar, warning,
-            pause_reasons).
+            pause_reasons, ceiling).
         """
         clocks = {}
-        pause_reason = None
+        history = []  # the ticket's other clock events so far, for late starts
+        reported_at = None
         for event_type, at, payload in ticket_events:
-            if event_type in ("ticket.reported", "ticket.priority_changed"):
+            if event_type == "ticket.reported":
+                reported_at = at
+                self._apply_targets(clocks, at, payload.get("targets", []))
+                continue
+            if event_type == "ticket.priority_changed":
                 self._apply_targets(
-                    clocks, at, payload.get("targets", []), pause_reason
+                    clocks, at, payload.get("targets", []), history=history
                 )
                 continue
-            if event_type == "ticket.paused":
-                pause_reason = payload.get("reason")
-            elif event_type == "ticket.resumed":
-                pause_reason = None
+            if event_type == "ticket.retargeted":
+                start = payload.get("reported_at")
+                start = fields.Datetime.to_datetime(start) if start else reported_at
+                self._apply_targets(
+                    clocks,
+                    at,
+                    payload.get("targets", []),
+                    history=history,
+                    start=start or at,
+                )
+                continue
+            history.append((event_type, at, payload))
             for metric, (_info, events) in clocks.items():
-                if event_type == "ticket.paused":
-                    events.append(
-                        sla_clock.ClockEvent(at, "pause", reason=pause_reason)
-                    )
-                elif event_type == "ticket.resumed":
-                    events.append(sla_clock.ClockEvent(at, "resume"))
-                elif event_type == MILESTONE_EVENTS[metric]:
-                    events.append(sla_clock.ClockEvent(at, "reach"))
-                elif event_type == "ticket.reopened" and metric in REOPENED_METRICS:
-                    events.append(sla_clock.ClockEvent(at, "unreach"))
-                elif event_type == "ticket.resolved" and metric == "arrival":
-                    # Solved without a visit: the arrival promise no longer applies.
-                    events.append(sla_clock.ClockEvent(at, "cancel"))
-                elif event_type == "ticket.closed":
-                    events.append(sla_clock.ClockEvent(at, "cancel"))
-                elif event_type == "sla.breached" and payload.get("metric") == metric:
-                    events.append(sla_clock.ClockEvent(at, "breach"))
+                clock_event = self._clock_event(metric, event_type, at, payload)
+                if clock_event:
+                    events.append(clock_event)
         return clocks
 
     @api.model
-    def _apply_targets(self, clocks, at, targets, pause_reason):
+    def _clock_event(self, metric, event_type, at, payload):
+        """The clock event a ticket event is for one metric's clock (or None)."""
+        if event_type == "ticket.paused":
+            return sla_clock.ClockEvent(at, "pause", reason=payload.get("reason"))
+        if event_type == "ticket.resumed":
+            return sla_clock.ClockEvent(at, "resume")
+        if metric in MILESTONE_REACHES.get(event_type, ()):
+            return sla_clock.ClockEvent(at, "reach")
+        if metric in MILESTONE_CANCELS.get(event_type, ()):
+            return sla_clock.ClockEvent(at, "cancel")
+        if event_type == "ticket.reopened" and metric in REOPENED_METRICS:
+            return sla_clock.ClockEvent(at, "unreach")
+        if event_type == "ticket.closed":
+            return sla_clock.ClockEvent(at, "cancel")
+        if event_type == "sla.breached" and payload.get("metric") == metric:
+            return sla_clock.ClockEvent(at, "breach")
+        return None
+
+    @api.model
+    def _apply_targets(self, clocks, at, targets, history=(), start=None):
         """Targets (re-)derived at ``at``: start new clocks, retarget running ones
-        (time counted is kept), cancel those that no longer apply."""
+        (time counted is kept), cancel those that no longer apply.
+
+        A new clock starts at ``start`` (default ``at``) and replays the ticket's
+        events of ``history`` (pauses, milestones...); those before ``start``
+        count at ``start``.
+        """
         targets = {target["metric"]: target for target in targets}
+        start = start or at
         for metric, info in targets.items():
             reasons = frozenset(info.get("pause_reasons", []))
+            calendar = info.get("calendar") or False
+            ceiling = info.get("ceiling") or None
             if metric in clocks and clocks[metric][1][-1].kind != "cancel":
                 events = clocks[metric][1]
                 events.append(
-                    sla_clock.ClockEvent(at, "target", info["seconds"], reasons)
+                    sla_clock.ClockEvent(
+                        at,
+                        "target",
+                        info["seconds"],
+                        reasons,
+                        calendar=calendar,
+                        ceiling=ceiling,
+                    )
                 )
             else:
-                events = [sla_clock.ClockEvent(at, "start", info["seconds"], reasons)]
-                if pause_reason:
+                events = [
+                    sla_clock.ClockEvent(
+                        start,
+                        "start",
+                        info["seconds"],
+                        reasons,
+                        calendar=calendar,
+                        ceiling=ceiling,
+                    )
+                ]
+                # What happened before the start counts at the start (a pause in
+                # force, a milestone already reached), in its order.
+                for event_type, moment, payload in history:
+                    clock_event = self._clock_event(
+                        metric, event_type, max(moment, start), payload
+                    )
+                    if clock_event:
+                        events.append(clock_event)
+                if start < at:
+                    # Counted up to the re-targeting that recorded these targets.
                     events.append(
-                        sla_clock.ClockEvent(at, "pause", reason=pause_reason)
+                        sla_clock.ClockEvent(
+                            at,
+                            "target",
+                            info["seconds"],
+                            reasons,
+                            calendar=calendar,
+                            ceiling=ceiling,
+                        )
                     )
             clocks[metric] = (info, events)
         for metric, (_info, events) in clocks.items():
@@ -357,10 +450,11 @@ class AftersalesTicketSla(models.Model):
         ]
         calendars = self.env["resource.calendar"].browse(
             {
-                info["calendar"]
+                event.calendar
                 for clocks in clocks_by_ticket.values()
-                for info, _events in clocks.values()
-                if info.get("calendar")
+                for _info, events in clocks.values()
+                for event in events
+                if event.kind in ("start", "target") and event.calendar
             }
         )
         if not starts:
@@ -372,29 +466,50 @@ class AftersalesTicketSla(models.Model):
         for ticket_id, clocks in clocks_by_ticket.items():
             result[ticket_id] = {}
             for metric, (info, events) in clocks.items():
-                worktime = worktimes[info.get("calendar") or False]
-                state = sla_clock.project_clock(events, worktime)
-                warning_at = False
-                if state.state == "running" and state.deadline:
-                    share = info.get("warning", 80.0) / 100.0
-                    warning_seconds = round(state.target * share) - state.elapsed
-                    warning_at = worktime.add(state.as_of, max(0, warning_seconds))
-                result[ticket_id][metric] = {
-                    "target_id": info.get("target") or False,
-                    "calendar_id": info.get("calendar") or False,
-                    "warning_percent": info.get("warning", 80.0),
-                    "target_seconds": state.target,
-                    "state": state.state,
-                    "deadline": state.deadline or False,
-                    "warning_at": warning_at,
-                    "elapsed_seconds": state.elapsed,
-                    "paused_seconds": state.paused,
-                    "lateness_seconds": state.lateness,
-                    "met_at": state.met_at or False,
-                    "breached_at": state.breached_at or False,
-                    "as_of": state.as_of,
-                }
+                result[ticket_id][metric] = self._project_clock_values(
+                    info, events, worktimes
+                )
         return result
+
+    @api.model
+    def _project_clock_values(self, info, events, worktimes):
+        """One clock's stored values from its events: business time on the
+        calendars in force, and the elapsed-time ceiling when the target has one
+        (whichever comes first)."""
+        state = sla_clock.project_clock(events, worktimes)
+        worktime = worktimes[info.get("calendar") or False]
+        share = info.get("warning", 80.0) / 100.0
+        warnings = []
+        if state.state == "running" and state.deadline:
+            warning_seconds = round(state.target * share) - state.elapsed
+            warnings.append(worktime.add(state.as_of, max(0, warning_seconds)))
+        if sla_clock.has_ceiling(events):
+            ceiling = sla_clock.project_clock(
+                sla_clock.ceiling_events(events), sla_clock.AllTime()
+            )
+            state = sla_clock.combine_ceiling(state, ceiling)
+            if state.state == "running" and ceiling.deadline:
+                warning_seconds = round(ceiling.target * share) - ceiling.elapsed
+                warnings.append(
+                    sla_clock.AllTime().add(ceiling.as_of, max(0, warning_seconds))
+                )
+        return {
+            "target_id": info.get("target") or False,
+            "calendar_id": info.get("calendar") or False,
+            "warning_percent": info.get("warning", 80.0),
+            "target_seconds": state.target,
+            "ceiling_seconds": info.get("ceiling") or 0,
+            "pause_reason_codes": ",".join(info.get("pause_reasons", [])),
+            "state": state.state,
+            "deadline": state.deadline or False,
+            "warning_at": min(warnings) if warnings else False,
+            "elapsed_seconds": state.elapsed,
+            "paused_seconds": state.paused,
+            "lateness_seconds": state.lateness,
+            "met_at": state.met_at or False,
+            "breached_at": state.breached_at or False,
+            "as_of": state.as_of,
+        }
 
     @api.model
     def _project_tickets(self, tickets, book=True):

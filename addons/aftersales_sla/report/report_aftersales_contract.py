@@ -163,16 +163,20 @@ class ReportAftersalesContract(models.AbstractModel):
         targets = policy.target_ids.with_env(contract.env)
         metrics = Target._fields["metric"]._description_selection(contract.env)
         priorities = Target._fields["priority"]._description_selection(contract.env)
-        used_priorities = set(targets.mapped("priority"))
+        used_priorities = {target.priority or False for target in targets}
         columns = [
             (code, label) for code, label in priorities if code in used_priorities
         ]
+        if False in used_priorities:
+            # A target for any priority: its own column, where the specific ones
+            # of the same row do not apply.
+            columns.insert(0, (False, contract.env._("Any priority")))
         rows = []
         for metric, metric_label in metrics:
             of_metric = targets.filtered(lambda t, m=metric: t.metric == m)
             for service_type in [False, *of_metric.service_type_id.sorted("name")]:
                 cells = {
-                    target.priority: target
+                    target.priority or False: target
                     for target in of_metric
                     if (target.service_type_id or False) == service_type
                 }

@@ -93,6 +93,11 @@ class ReportAftersalesTicket(models.AbstractModel):
             old = priorities.get(payload.get("from"), payload.get("from") or "")
             new = priorities.get(payload.get("to"), payload.get("to") or "")
             return f"{old} → {new}"
+        if kind == "ticket.retargeted":
+            return ", ".join(
+                metrics.get(target.get("metric"), "")
+                for target in payload.get("targets", [])
+            ) or env._("no SLA target")
         if kind == "ticket.accepted":
             return acceptances.get(payload.get("acceptance"), "")
         if kind in ("sla.warning", "sla.breached"):

@@ -151,7 +151,12 @@ class TicketCase(TransactionCase):
                     (
                         0,
                         0,
-                        {"metric": "arrival", "priority": "3", "target_hours": 4},
+                        {
+                            "metric": "arrival",
+                            "priority": "3",
+                            "target_hours": 4,
+                            "time_basis": "always",
+                        },
                     ),
                 ],
             }

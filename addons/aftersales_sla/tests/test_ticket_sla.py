@@ -383,6 +383,9 @@ class TestTicketReplay(TicketCase):
                     "resolve",
                     "reopen",
                     "priority",
+                    "contract",
+                    "service_type",
+                    "watch",
                 ]
             ),
             st.integers(min_value=1, max_value=20 * 60),
@@ -400,6 +403,59 @@ class TestTicketReplay(TicketCase):
     )
     @given(actions)
     def test_replay_equals_projection(self, actions):
+        """Random work on a ticket, re-targetings and SLA watch runs included:
+        replaying its ledger gives exactly the stored clocks."""
+        other = self.env["aftersales.contract"].search(
+            [("title", "=", "Replay other contract")]
+        )
+        if not other:
+            other = self.contract.copy(
+                {
+                    "title": "Replay other contract",
+                    "service_type_ids": [
+                        (
+                            6,
+                            0,
+                            self.env.ref(
+                                "aftersales_sla.service_type_installation"
+                            ).ids,
+                        )
+                    ],
+                    "sla_policy_id": self.env["aftersales.sla.policy"]
+                    .create(
+                        {
+                            "name": "Replay 24x7",
+                            "target_ids": [
+                                (
+                                    0,
+                                    0,
+                                    {
+                                        "metric": "response",
+                                        "target_hours": 6,
+                                        "time_basis": "always",
+                                    },
+                                ),
+                                (
+                                    0,
+                                    0,
+                                    {
+                                        "metric": "resolution",
+                                        "priority": "3",
+                                        "target_hours": 10,
+                                        "ceiling_hours": 12,
+                                    },
+                                ),
+                            ],
+                        }
+                    )
+                    .id,
+                }
+            )
+            other.action_activate()
+        types = [
+            self.env.ref("aftersales_sla.service_type_repair"),
+            self.env.ref("aftersales_sla.service_type_installation"),
+        ]
         moment = datetime(2026, 11, 20, 13, 0)
         with freeze_time(moment):
             ticket = self.report(reported=moment)
@@ -422,6 +478,14 @@ class TestTicketReplay(TicketCase):
                     ticket.action_reopen()
                 elif action == "priority" and ticket.state != "closed":
                     ticket.priority = "3" if ticket.priority == "1" else "1"
+                elif action == "contract" and ticket.state != "closed":
+                    ticket.contract_id = (
+                        other if ticket.contract_id == self.contract else self.contract
+                    )
+                elif action == "service_type" and ticket.state != "closed":
+                    ticket.service_type_id = types[ticket.service_type_id == types[0]]
+                elif action == "watch":
+                    self.env["aftersales.ticket.sla"]._cron_sla_watch()
         differences = self.env["aftersales.ticket.sla"]._rebuild_from_ledger(
             ticket, fix=False
         )

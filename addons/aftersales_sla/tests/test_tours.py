@@ -21,6 +21,7 @@ def make_policy(env, name, calendar=None):
                         "priority": "1",
                         "target_hours": hours,
                         "calendar_id": calendar.id if calendar else False,
+                        "time_basis": "calendar" if calendar else "always",
                     }
                 )
                 for metric, hours in (("response", 4), ("resolution", 24))
