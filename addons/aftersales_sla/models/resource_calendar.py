@@ -112,7 +112,10 @@ class ResourceCalendar(models.Model):
         if not self:
             return
         if "aftersales.ticket.sla" in self.env:
-            self.env["aftersales.ticket.sla"]._recompute_running_for_calendars(self)
+            # SLA lines are derived data written only by the projection: as the system.
+            self.env["aftersales.ticket.sla"].sudo()._recompute_running_for_calendars(
+                self.sudo()
+            )
 
     def _aftersales_work_intervals(self, start, end):
         """Working time of this calendar between two naive UTC datetimes.

@@ -1,11 +1,15 @@
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
+from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import file_open, mute_logger
+
+from .common import TicketCase, shanghai
 
 BUNDLED = "aftersales_sla/data/cn_public_holidays_2026.csv"
 HEADER = "date_from,date_to,kind,name_zh,name_en\n"
@@ -486,3 +490,139 @@ class TestCalendar(TransactionCase):
         ) as changed:
             self.berlin.name = "Paris Mon-Fri"
         changed.assert_not_called()
+
+
+@tagged("post_install", "-at_install")
+class TestCalendarEditRights(TicketCase):
+    """Whoever may edit a service calendar may change its hours, time zone, public
+    holidays and extra working days while clocks run on it; the running clocks
+    follow at once (SLA lines are written by the projection, as the system)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env,
+            login="calendar_rights_manager",
+            groups="aftersales_sla.group_aftersales_manager",
+        )
+        cls.admin = new_test_user(
+            cls.env,
+            login="calendar_rights_admin",
+            groups="base.group_system,aftersales_sla.group_aftersales_manager",
+        )
+        cls.settings_user = new_test_user(
+            cls.env,
+            login="calendar_rights_settings",
+            groups="base.group_system",
+        )
+        cls.technician = new_test_user(
+            cls.env,
+            login="calendar_rights_technician",
+            groups="aftersales_sla.group_aftersales_user",
+        )
+
+    def _edit_calendar_as(self, user):
+        # reported Friday 21:00 Shanghai, response 12 h -> Saturday 19:00
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.report()
+        response = self.line(ticket, "response")
+        self.assertEqual(response.deadline, shanghai(2026, 11, 21, 19, 0))
+        calendar = self.calendar.with_user(user)
+
+        # a public holiday on Saturday, added on the calendar form
+        calendar.write(
+            {
+                "global_leave_ids": [
+                    Command.create(
+                        {
+                            "name": "公司年会",
+                            "date_from": shanghai(2026, 11, 21, 0, 0),
+                            "date_to": shanghai(2026, 11, 21, 23, 59, 59),
+                        }
+                    )
+                ]
+            }
+        )
+        self.assertEqual(response.deadline, shanghai(2026, 11, 22, 19, 0))
+        holiday = calendar.global_leave_ids
+
+        # Saturday an extra working day: worked even inside the holiday
+        calendar.write(
+            {
+                "aftersales_extra_day_ids": [
+                    Command.create({"date": date(2026, 11, 21), "weekday_like": "5"})
+                ]
+            }
+        )
+        self.assertEqual(response.deadline, shanghai(2026, 11, 21, 19, 0))
+        calendar.write(
+            {
+                "aftersales_extra_day_ids": [
+                    Command.delete(calendar.aftersales_extra_day_ids.id)
+                ]
+            }
+        )
+        self.assertEqual(response.deadline, shanghai(2026, 11, 22, 19, 0))
+        calendar.write({"global_leave_ids": [Command.delete(holiday.id)]})
+        self.assertEqual(response.deadline, shanghai(2026, 11, 21, 19, 0))
+
+        # working hours: Saturday from 10:00 -> 1 h on Friday, 11 h on Saturday
+        saturday = calendar.attendance_ids.filtered(lambda att: att.dayofweek == "5")
+        calendar.write(
+            {"attendance_ids": [Command.update(saturday.id, {"hour_from": 10})]}
+        )
+        self.assertEqual(response.deadline, shanghai(2026, 11, 21, 21, 0))
+
+        # time zone: Friday 08:00 in New York, 12 h later is Friday 20:00 there
+        calendar.tz = "America/New_York"
+        self.assertEqual(response.deadline, datetime(2026, 11, 21, 1, 0))
+        self.assertEqual(response.state, "running")
+
+    def test_after_sales_manager_edits_a_calendar_in_use(self):
+        self._edit_calendar_as(self.manager)
+
+    def test_administrator_edits_a_calendar_in_use(self):
+        self._edit_calendar_as(self.admin)
+
+    def test_settings_user_edits_a_calendar_in_use(self):
+        """Odoo's own calendar administrators, without any after-sales right."""
+        self.assertFalse(
+            self.settings_user.has_group("aftersales_sla.group_aftersales_user")
+        )
+        self._edit_calendar_as(self.settings_user)
+
+    def test_technician_still_cannot_edit_a_calendar(self):
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.report()
+        calendar = self.calendar.with_user(self.technician)
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            calendar.write(
+                {
+                    "global_leave_ids": [
+                        Command.create(
+                            {
+                                "name": "公司年会",
+                                "date_from": shanghai(2026, 11, 21, 0, 0),
+                                "date_to": shanghai(2026, 11, 21, 23, 59, 59),
+                            }
+                        )
+                    ]
+                }
+            )
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.env["resource.calendar.leaves"].with_user(self.technician).create(
+                {
+                    "name": "公司年会",
+                    "calendar_id": self.calendar.id,
+                    "date_from": shanghai(2026, 11, 21, 0, 0),
+                    "date_to": shanghai(2026, 11, 21, 23, 59, 59),
+                }
+            )
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.env["aftersales.calendar.extra.day"].with_user(self.technician).create(
+                {"calendar_id": self.calendar.id, "date": date(2026, 11, 21)}
+            )
+        self.assertEqual(
+            self.line(ticket, "response").deadline, shanghai(2026, 11, 21, 19, 0)
+        )
