@@ -48,6 +48,20 @@ class ResourceCalendar(models.Model):
         "holiday covers them.",
     )
 
+    aftersales_shared_holiday_ids = fields.Many2many(
+        "resource.calendar.leaves",
+        string="Public Holidays of All Calendars",
+        compute="_compute_aftersales_shared_holiday_ids",
+        help="Public holidays entered without a calendar: they apply to every "
+        "calendar, this one included.",
+    )
+
+    def _compute_aftersales_shared_holiday_ids(self):
+        shared = self.env["resource.calendar.leaves"].search(
+            [("calendar_id", "=", False), ("resource_id", "=", False)]
+        )
+        self.aftersales_shared_holiday_ids = shared
+
     @api.constrains("attendance_ids")
     def _check_aftersales_used_calendar_work_time(self):
         """A calendar an SLA target runs on must keep some working time."""

@@ -6,7 +6,7 @@ from psycopg2 import IntegrityError
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import file_open, mute_logger
 
 from .common import TicketCase, shanghai
@@ -275,6 +275,42 @@ class TestCalendar(TransactionCase):
             self._intervals(calendar, "2026-03-06 10:00:00", "2026-03-09 10:00:00"),
             [(dt("2026-03-06 10:00:00"), dt("2026-03-09 10:00:00"))],
         )
+
+    def test_calendar_form_shows_holidays_and_extra_days(self):
+        """Service Calendars opens the form our addon extends; a manager without
+        debug mode (base.group_no_one) sees and edits the public holidays and the
+        extra working days there."""
+        action = self.env.ref("aftersales_sla.aftersales_calendar_action")
+        self.assertEqual(
+            self.env.ref("aftersales_sla.aftersales_calendar_menu").action, action
+        )
+        form_view = action.view_ids.filtered(lambda view: view.view_mode == "form")
+        self.assertEqual(
+            form_view.view_id, self.env.ref("resource.resource_calendar_form")
+        )
+        self.assertFalse(self.manager.has_group("base.group_no_one"))
+        shared = self.Leave.with_company(self.company).create(
+            {
+                "name": "全国停电",
+                "calendar_id": False,
+                "date_from": dt("2026-03-08 02:00:00"),
+                "date_to": dt("2026-03-08 04:00:00"),
+            }
+        )
+        calendar = self.office.with_user(self.manager)
+        with Form(calendar, view="resource.resource_calendar_form") as form:
+            self.assertIn(shared, form.aftersales_shared_holiday_ids)
+            with form.global_leave_ids.new() as holiday:
+                holiday.name = "清明节"
+                holiday.date_from = dt("2026-04-03 16:00:00")
+                holiday.date_to = dt("2026-04-06 15:59:59")
+            with form.aftersales_extra_day_ids.new() as day:
+                day.date = date(2026, 4, 12)
+                day.name = "补班"
+        self.assertEqual(self.office.global_leave_ids.name, "清明节")
+        self.assertEqual(self.office.global_leave_ids.create_uid, self.manager)
+        self.assertEqual(self.office.aftersales_extra_day_ids.date, date(2026, 4, 12))
+        self.assertNotIn(shared, self.office.global_leave_ids)
 
     # ------------------------------------------------------------------
     # work time check
