@@ -276,6 +276,76 @@ class TestCalendar(TransactionCase):
             [(dt("2026-03-06 10:00:00"), dt("2026-03-09 10:00:00"))],
         )
 
+    def test_years_without_holidays(self):
+        calendar = self.office
+        self.assertEqual(
+            calendar._aftersales_years_without_holidays(
+                date(2025, 7, 1), date(2027, 6, 30)
+            ),
+            [2025, 2026, 2027],
+        )
+        # a holiday of this calendar (Shanghai local days)
+        self._leave(calendar, "2026-09-30 16:00:00", "2026-10-07 15:59:59")
+        # a holiday of all calendars
+        self._leave(False, "2025-04-03 16:00:00", "2025-04-06 15:59:59")
+        # not holidays of this calendar: another calendar's, a resource's, "other"
+        self._leave(self.berlin, "2027-04-04 00:00:00", "2027-04-05 00:00:00")
+        resource = self.env["resource.resource"].create(
+            {"name": "Technician Wang", "calendar_id": calendar.id}
+        )
+        self.Leave.create(
+            {
+                "name": "Sick",
+                "calendar_id": calendar.id,
+                "resource_id": resource.id,
+                "date_from": dt("2027-03-09 01:00:00"),
+                "date_to": dt("2027-03-09 10:00:00"),
+            }
+        )
+        self.Leave.create(
+            {
+                "name": "Training",
+                "calendar_id": calendar.id,
+                "time_type": "other",
+                "date_from": dt("2027-03-10 01:00:00"),
+                "date_to": dt("2027-03-10 10:00:00"),
+            }
+        )
+        self.assertEqual(
+            calendar._aftersales_years_without_holidays(
+                date(2025, 7, 1), date(2027, 6, 30)
+            ),
+            [2027],
+        )
+        # years are the calendar's: 2027-01-01 00:00-08:00 in Shanghai is in 2027
+        self._leave(calendar, "2026-12-31 16:00:00", "2027-01-01 00:00:00")
+        self.assertEqual(
+            calendar._aftersales_years_without_holidays(
+                date(2025, 7, 1), date(2027, 6, 30)
+            ),
+            [],
+        )
+        # one that ends at midnight on New Year's Day is only in the old year
+        self.assertEqual(
+            self.berlin._aftersales_years_without_holidays(
+                date(2026, 1, 1), date(2028, 1, 1)
+            ),
+            [2026, 2028],
+        )
+        self._leave(self.berlin, "2027-12-31 08:00:00", "2027-12-31 23:00:00")
+        self.assertEqual(
+            self.berlin._aftersales_years_without_holidays(
+                date(2026, 1, 1), date(2028, 1, 1)
+            ),
+            [2026, 2028],
+        )
+        self.assertEqual(
+            calendar._aftersales_years_without_holidays(
+                date(2027, 1, 1), date(2026, 1, 1)
+            ),
+            [],
+        )
+
     def test_calendar_form_shows_holidays_and_extra_days(self):
         """Service Calendars opens the form our addon extends; a manager without
         debug mode (base.group_no_one) sees and edits the public holidays and the
