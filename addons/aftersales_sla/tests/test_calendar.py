@@ -1,3 +1,4 @@
+import base64
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
@@ -408,9 +409,9 @@ class TestCalendar(TransactionCase):
         wizard = (
             self.env["aftersales.holiday.import"]
             .with_user(self.manager)
-            .create({"calendar_ids": [(6, 0, calendars.ids)]})
+            .create({"calendar_ids": [(6, 0, calendars.ids)], "source": "cn_2026"})
         )
-        action = wizard.action_import_cn_2026()
+        action = wizard.action_import()
         self.assertEqual(action["tag"], "display_notification")
         # 7 holiday lines and 6 swapped working days, on each calendar
         self.assertEqual(self._counts(self.office), (7, 6))
@@ -456,6 +457,87 @@ class TestCalendar(TransactionCase):
             result = self._import(calendars, handle.read(), user=self.manager)
         self.assertEqual(result, {"leaves": 0, "extra_days": 0, "skipped": 26})
         self.assertEqual(self._counts(calendars), (14, 12))
+
+    def test_import_cn_2025(self):
+        def import_2025():
+            wizard = (
+                self.env["aftersales.holiday.import"]
+                .with_user(self.manager)
+                .create(
+                    {"calendar_ids": [(6, 0, self.office.ids)], "source": "cn_2025"}
+                )
+            )
+            wizard.action_import()
+
+        import_2025()
+        # 6 holiday lines and 5 swapped working days
+        self.assertEqual(self._counts(self.office), (6, 5))
+        self.assertEqual(
+            self.office.aftersales_extra_day_ids.mapped("date"),
+            [
+                date(2025, 1, 26),
+                date(2025, 2, 8),
+                date(2025, 4, 27),
+                date(2025, 9, 28),
+                date(2025, 10, 11),
+            ],
+        )
+        national = self.Leave.search(
+            [
+                ("calendar_id", "=", self.office.id),
+                ("name", "=", "National Day and Mid-Autumn Festival"),
+            ]
+        )
+        self.assertEqual(national.date_from, dt("2025-09-30 16:00:00"))
+        self.assertEqual(national.date_to, dt("2025-10-08 15:59:59"))
+        office_day = [
+            (dt("2025-01-26 01:00:00"), dt("2025-01-26 04:00:00")),
+            (dt("2025-01-26 05:00:00"), dt("2025-01-26 10:00:00")),
+        ]
+        # Sunday 2025-01-26 is a swapped working day, worked like a Monday
+        self.assertEqual(
+            self._intervals(self.office, "2025-01-25 16:00:00", "2025-01-26 16:00:00"),
+            office_day,
+        )
+        # Wednesday 2025-10-08 is the last day of the National Day holiday
+        self.assertEqual(
+            self._intervals(self.office, "2025-10-07 16:00:00", "2025-10-08 16:00:00"),
+            [],
+        )
+        # and Thursday 2025-10-09 is worked again
+        self.assertTrue(
+            self._intervals(self.office, "2025-10-08 16:00:00", "2025-10-09 16:00:00")
+        )
+        # importing the same year again adds nothing
+        import_2025()
+        self.assertEqual(self._counts(self.office), (6, 5))
+
+    def test_import_source(self):
+        Wizard = self.env["aftersales.holiday.import"].with_user(self.manager)
+        with freeze_time("2026-03-01"):
+            self.assertEqual(Wizard.new({}).source, "cn_2026")
+        with freeze_time("2025-03-01"):
+            self.assertEqual(Wizard.new({}).source, "cn_2025")
+        with freeze_time("2027-03-01"):
+            self.assertEqual(Wizard.new({}).source, "file")
+        wizard = Wizard.create(
+            {"calendar_ids": [(6, 0, self.office.ids)], "source": "file"}
+        )
+        with self.assertRaises(UserError):
+            wizard.action_import()
+        with self.assertRaises(UserError):
+            wizard._bundled_content(2024)
+        wizard.file = base64.b64encode(
+            (HEADER + "2027-02-06,2027-02-13,holiday,春节,Spring Festival\n").encode()
+        )
+        wizard.action_import()
+        self.assertEqual(self._counts(self.office), (1, 0))
+        self.assertEqual(
+            self.office._aftersales_years_without_holidays(
+                date(2026, 7, 1), date(2027, 6, 30)
+            ),
+            [2026],
+        )
 
     def test_import_names_follow_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
