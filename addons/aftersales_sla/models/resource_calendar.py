@@ -48,6 +48,20 @@ class ResourceCalendar(models.Model):
         "holiday covers them.",
     )
 
+    aftersales_shared_holiday_ids = fields.Many2many(
+        "resource.calendar.leaves",
+        string="Public Holidays of All Calendars",
+        compute="_compute_aftersales_shared_holiday_ids",
+        help="Public holidays entered without a calendar: they apply to every "
+        "calendar, this one included.",
+    )
+
+    def _compute_aftersales_shared_holiday_ids(self):
+        shared = self.env["resource.calendar.leaves"].search(
+            [("calendar_id", "=", False), ("resource_id", "=", False)]
+        )
+        self.aftersales_shared_holiday_ids = shared
+
     @api.constrains("attendance_ids")
     def _check_aftersales_used_calendar_work_time(self):
         """A calendar an SLA target runs on must keep some working time."""
@@ -112,7 +126,51 @@ class ResourceCalendar(models.Model):
         if not self:
             return
         if "aftersales.ticket.sla" in self.env:
-            self.env["aftersales.ticket.sla"]._recompute_running_for_calendars(self)
+            # SLA lines are derived data written only by the projection: as the system.
+            self.env["aftersales.ticket.sla"].sudo()._recompute_running_for_calendars(
+                self.sudo()
+            )
+
+    def _aftersales_years_without_holidays(self, date_from, date_to):
+        """The calendar years from ``date_from`` to ``date_to`` (dates, both
+        included) in which this calendar has no public holiday at all: no global
+        time off of this calendar or of all calendars touches the year, in the
+        calendar's time zone. A contract whose term runs into such a year most
+        likely lacks that year's holidays.
+
+        :return: sorted list of years (int)
+        """
+        self.ensure_one()
+        if not date_from or not date_to or date_to < date_from:
+            return []
+        years = range(date_from.year, date_to.year + 1)
+        tz = pytz.timezone(self.tz or "UTC")
+
+        def utc_new_year(year):
+            return _to_naive_utc(tz.localize(datetime(year, 1, 1)))
+
+        # the same leaves as the working time: holidays, whatever the reader sees
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search(
+                [
+                    ("calendar_id", "in", [False, self.id]),
+                    ("resource_id", "=", False),
+                    ("time_type", "=", "leave"),
+                    ("date_from", "<", utc_new_year(years[-1] + 1)),
+                    ("date_to", ">", utc_new_year(years[0])),
+                ]
+            )
+        )
+        covered = set()
+        for leave in leaves:
+            first = pytz.utc.localize(leave.date_from).astimezone(tz).year
+            # a leave ending at midnight on New Year's Day ends in the old year
+            end = max(leave.date_from, leave.date_to - timedelta(seconds=1))
+            last = pytz.utc.localize(end).astimezone(tz).year
+            covered.update(range(first, last + 1))
+        return [year for year in years if year not in covered]
 
     def _aftersales_work_intervals(self, start, end):
         """Working time of this calendar between two naive UTC datetimes.

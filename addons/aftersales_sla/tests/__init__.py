@@ -14,6 +14,7 @@ from . import test_penalty
 from . import test_penalty_concurrency
 from . import test_penalty_invoicing
 from . import test_tours
+from . import test_tours_calendar
 from . import test_reports
 from . import test_notifications
 from . import test_local_time

@@ -1,11 +1,16 @@
+import base64
 from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
+from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import file_open, mute_logger
+
+from .common import TicketCase, shanghai
 
 BUNDLED = "aftersales_sla/data/cn_public_holidays_2026.csv"
 HEADER = "date_from,date_to,kind,name_zh,name_en\n"
@@ -272,6 +277,112 @@ class TestCalendar(TransactionCase):
             [(dt("2026-03-06 10:00:00"), dt("2026-03-09 10:00:00"))],
         )
 
+    def test_years_without_holidays(self):
+        calendar = self.office
+        self.assertEqual(
+            calendar._aftersales_years_without_holidays(
+                date(2025, 7, 1), date(2027, 6, 30)
+            ),
+            [2025, 2026, 2027],
+        )
+        # a holiday of this calendar (Shanghai local days)
+        self._leave(calendar, "2026-09-30 16:00:00", "2026-10-07 15:59:59")
+        # a holiday of all calendars
+        self._leave(False, "2025-04-03 16:00:00", "2025-04-06 15:59:59")
+        # not holidays of this calendar: another calendar's, a resource's, "other"
+        self._leave(self.berlin, "2027-04-04 00:00:00", "2027-04-05 00:00:00")
+        resource = self.env["resource.resource"].create(
+            {"name": "Technician Wang", "calendar_id": calendar.id}
+        )
+        self.Leave.create(
+            {
+                "name": "Sick",
+                "calendar_id": calendar.id,
+                "resource_id": resource.id,
+                "date_from": dt("2027-03-09 01:00:00"),
+                "date_to": dt("2027-03-09 10:00:00"),
+            }
+        )
+        self.Leave.create(
+            {
+                "name": "Training",
+                "calendar_id": calendar.id,
+                "time_type": "other",
+                "date_from": dt("2027-03-10 01:00:00"),
+                "date_to": dt("2027-03-10 10:00:00"),
+            }
+        )
+        self.assertEqual(
+            calendar._aftersales_years_without_holidays(
+                date(2025, 7, 1), date(2027, 6, 30)
+            ),
+            [2027],
+        )
+        # years are the calendar's: 2027-01-01 00:00-08:00 in Shanghai is in 2027
+        self._leave(calendar, "2026-12-31 16:00:00", "2027-01-01 00:00:00")
+        self.assertEqual(
+            calendar._aftersales_years_without_holidays(
+                date(2025, 7, 1), date(2027, 6, 30)
+            ),
+            [],
+        )
+        # one that ends at midnight on New Year's Day is only in the old year
+        self.assertEqual(
+            self.berlin._aftersales_years_without_holidays(
+                date(2026, 1, 1), date(2028, 1, 1)
+            ),
+            [2026, 2028],
+        )
+        self._leave(self.berlin, "2027-12-31 08:00:00", "2027-12-31 23:00:00")
+        self.assertEqual(
+            self.berlin._aftersales_years_without_holidays(
+                date(2026, 1, 1), date(2028, 1, 1)
+            ),
+            [2026, 2028],
+        )
+        self.assertEqual(
+            calendar._aftersales_years_without_holidays(
+                date(2027, 1, 1), date(2026, 1, 1)
+            ),
+            [],
+        )
+
+    def test_calendar_form_shows_holidays_and_extra_days(self):
+        """Service Calendars opens the form our addon extends; a manager without
+        debug mode (base.group_no_one) sees and edits the public holidays and the
+        extra working days there."""
+        action = self.env.ref("aftersales_sla.aftersales_calendar_action")
+        self.assertEqual(
+            self.env.ref("aftersales_sla.aftersales_calendar_menu").action, action
+        )
+        form_view = action.view_ids.filtered(lambda view: view.view_mode == "form")
+        self.assertEqual(
+            form_view.view_id, self.env.ref("resource.resource_calendar_form")
+        )
+        self.assertFalse(self.manager.has_group("base.group_no_one"))
+        shared = self.Leave.with_company(self.company).create(
+            {
+                "name": "全国停电",
+                "calendar_id": False,
+                "date_from": dt("2026-03-08 02:00:00"),
+                "date_to": dt("2026-03-08 04:00:00"),
+            }
+        )
+        calendar = self.office.with_user(self.manager)
+        with Form(calendar, view="resource.resource_calendar_form") as form:
+            self.assertIn(shared, form.aftersales_shared_holiday_ids)
+            with form.global_leave_ids.new() as holiday:
+                holiday.name = "清明节"
+                holiday.date_from = dt("2026-04-03 16:00:00")
+                holiday.date_to = dt("2026-04-06 15:59:59")
+            with form.aftersales_extra_day_ids.new() as day:
+                day.date = date(2026, 4, 12)
+                day.name = "补班"
+        self.assertEqual(self.office.global_leave_ids.name, "清明节")
+        self.assertEqual(self.office.global_leave_ids.create_uid, self.manager)
+        self.assertEqual(self.office.aftersales_extra_day_ids.date, date(2026, 4, 12))
+        self.assertNotIn(shared, self.office.global_leave_ids)
+
     # ------------------------------------------------------------------
     # work time check
     # ------------------------------------------------------------------
@@ -298,9 +409,9 @@ class TestCalendar(TransactionCase):
         wizard = (
             self.env["aftersales.holiday.import"]
             .with_user(self.manager)
-            .create({"calendar_ids": [(6, 0, calendars.ids)]})
+            .create({"calendar_ids": [(6, 0, calendars.ids)], "source": "cn_2026"})
         )
-        action = wizard.action_import_cn_2026()
+        action = wizard.action_import()
         self.assertEqual(action["tag"], "display_notification")
         # 7 holiday lines and 6 swapped working days, on each calendar
         self.assertEqual(self._counts(self.office), (7, 6))
@@ -346,6 +457,87 @@ class TestCalendar(TransactionCase):
             result = self._import(calendars, handle.read(), user=self.manager)
         self.assertEqual(result, {"leaves": 0, "extra_days": 0, "skipped": 26})
         self.assertEqual(self._counts(calendars), (14, 12))
+
+    def test_import_cn_2025(self):
+        def import_2025():
+            wizard = (
+                self.env["aftersales.holiday.import"]
+                .with_user(self.manager)
+                .create(
+                    {"calendar_ids": [(6, 0, self.office.ids)], "source": "cn_2025"}
+                )
+            )
+            wizard.action_import()
+
+        import_2025()
+        # 6 holiday lines and 5 swapped working days
+        self.assertEqual(self._counts(self.office), (6, 5))
+        self.assertEqual(
+            self.office.aftersales_extra_day_ids.mapped("date"),
+            [
+                date(2025, 1, 26),
+                date(2025, 2, 8),
+                date(2025, 4, 27),
+                date(2025, 9, 28),
+                date(2025, 10, 11),
+            ],
+        )
+        national = self.Leave.search(
+            [
+                ("calendar_id", "=", self.office.id),
+                ("name", "=", "National Day and Mid-Autumn Festival"),
+            ]
+        )
+        self.assertEqual(national.date_from, dt("2025-09-30 16:00:00"))
+        self.assertEqual(national.date_to, dt("2025-10-08 15:59:59"))
+        office_day = [
+            (dt("2025-01-26 01:00:00"), dt("2025-01-26 04:00:00")),
+            (dt("2025-01-26 05:00:00"), dt("2025-01-26 10:00:00")),
+        ]
+        # Sunday 2025-01-26 is a swapped working day, worked like a Monday
+        self.assertEqual(
+            self._intervals(self.office, "2025-01-25 16:00:00", "2025-01-26 16:00:00"),
+            office_day,
+        )
+        # Wednesday 2025-10-08 is the last day of the National Day holiday
+        self.assertEqual(
+            self._intervals(self.office, "2025-10-07 16:00:00", "2025-10-08 16:00:00"),
+            [],
+        )
+        # and Thursday 2025-10-09 is worked again
+        self.assertTrue(
+            self._intervals(self.office, "2025-10-08 16:00:00", "2025-10-09 16:00:00")
+        )
+        # importing the same year again adds nothing
+        import_2025()
+        self.assertEqual(self._counts(self.office), (6, 5))
+
+    def test_import_source(self):
+        Wizard = self.env["aftersales.holiday.import"].with_user(self.manager)
+        with freeze_time("2026-03-01"):
+            self.assertEqual(Wizard.new({}).source, "cn_2026")
+        with freeze_time("2025-03-01"):
+            self.assertEqual(Wizard.new({}).source, "cn_2025")
+        with freeze_time("2027-03-01"):
+            self.assertEqual(Wizard.new({}).source, "file")
+        wizard = Wizard.create(
+            {"calendar_ids": [(6, 0, self.office.ids)], "source": "file"}
+        )
+        with self.assertRaises(UserError):
+            wizard.action_import()
+        with self.assertRaises(UserError):
+            wizard._bundled_content(2024)
+        wizard.file = base64.b64encode(
+            (HEADER + "2027-02-06,2027-02-13,holiday,春节,Spring Festival\n").encode()
+        )
+        wizard.action_import()
+        self.assertEqual(self._counts(self.office), (1, 0))
+        self.assertEqual(
+            self.office._aftersales_years_without_holidays(
+                date(2026, 7, 1), date(2027, 6, 30)
+            ),
+            [2026],
+        )
 
     def test_import_names_follow_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
@@ -486,3 +678,139 @@ class TestCalendar(TransactionCase):
         ) as changed:
             self.berlin.name = "Paris Mon-Fri"
         changed.assert_not_called()
+
+
+@tagged("post_install", "-at_install")
+class TestCalendarEditRights(TicketCase):
+    """Whoever may edit a service calendar may change its hours, time zone, public
+    holidays and extra working days while clocks run on it; the running clocks
+    follow at once (SLA lines are written by the projection, as the system)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env,
+            login="calendar_rights_manager",
+            groups="aftersales_sla.group_aftersales_manager",
+        )
+        cls.admin = new_test_user(
+            cls.env,
+            login="calendar_rights_admin",
+            groups="base.group_system,aftersales_sla.group_aftersales_manager",
+        )
+        cls.settings_user = new_test_user(
+            cls.env,
+            login="calendar_rights_settings",
+            groups="base.group_system",
+        )
+        cls.technician = new_test_user(
+            cls.env,
+            login="calendar_rights_technician",
+            groups="aftersales_sla.group_aftersales_user",
+        )
+
+    def _edit_calendar_as(self, user):
+        # reported Friday 21:00 Shanghai, response 12 h -> Saturday 19:00
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.report()
+        response = self.line(ticket, "response")
+        self.assertEqual(response.deadline, shanghai(2026, 11, 21, 19, 0))
+        calendar = self.calendar.with_user(user)
+
+        # a public holiday on Saturday, added on the calendar form
+        calendar.write(
+            {
+                "global_leave_ids": [
+                    Command.create(
+                        {
+                            "name": "公司年会",
+                            "date_from": shanghai(2026, 11, 21, 0, 0),
+                            "date_to": shanghai(2026, 11, 21, 23, 59, 59),
+                        }
+                    )
+                ]
+            }
+        )
+        self.assertEqual(response.deadline, shanghai(2026, 11, 22, 19, 0))
+        holiday = calendar.global_leave_ids
+
+        # Saturday an extra working day: worked even inside the holiday
+        calendar.write(
+            {
+                "aftersales_extra_day_ids": [
+                    Command.create({"date": date(2026, 11, 21), "weekday_like": "5"})
+                ]
+            }
+        )
+        self.assertEqual(response.deadline, shanghai(2026, 11, 21, 19, 0))
+        calendar.write(
+            {
+                "aftersales_extra_day_ids": [
+                    Command.delete(calendar.aftersales_extra_day_ids.id)
+                ]
+            }
+        )
+        self.assertEqual(response.deadline, shanghai(2026, 11, 22, 19, 0))
+        calendar.write({"global_leave_ids": [Command.delete(holiday.id)]})
+        self.assertEqual(response.deadline, shanghai(2026, 11, 21, 19, 0))
+
+        # working hours: Saturday from 10:00 -> 1 h on Friday, 11 h on Saturday
+        saturday = calendar.attendance_ids.filtered(lambda att: att.dayofweek == "5")
+        calendar.write(
+            {"attendance_ids": [Command.update(saturday.id, {"hour_from": 10})]}
+        )
+        self.assertEqual(response.deadline, shanghai(2026, 11, 21, 21, 0))
+
+        # time zone: Friday 08:00 in New York, 12 h later is Friday 20:00 there
+        calendar.tz = "America/New_York"
+        self.assertEqual(response.deadline, datetime(2026, 11, 21, 1, 0))
+        self.assertEqual(response.state, "running")
+
+    def test_after_sales_manager_edits_a_calendar_in_use(self):
+        self._edit_calendar_as(self.manager)
+
+    def test_administrator_edits_a_calendar_in_use(self):
+        self._edit_calendar_as(self.admin)
+
+    def test_settings_user_edits_a_calendar_in_use(self):
+        """Odoo's own calendar administrators, without any after-sales right."""
+        self.assertFalse(
+            self.settings_user.has_group("aftersales_sla.group_aftersales_user")
+        )
+        self._edit_calendar_as(self.settings_user)
+
+    def test_technician_still_cannot_edit_a_calendar(self):
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.report()
+        calendar = self.calendar.with_user(self.technician)
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            calendar.write(
+                {
+                    "global_leave_ids": [
+                        Command.create(
+                            {
+                                "name": "公司年会",
+                                "date_from": shanghai(2026, 11, 21, 0, 0),
+                                "date_to": shanghai(2026, 11, 21, 23, 59, 59),
+                            }
+                        )
+                    ]
+                }
+            )
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.env["resource.calendar.leaves"].with_user(self.technician).create(
+                {
+                    "name": "公司年会",
+                    "calendar_id": self.calendar.id,
+                    "date_from": shanghai(2026, 11, 21, 0, 0),
+                    "date_to": shanghai(2026, 11, 21, 23, 59, 59),
+                }
+            )
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.env["aftersales.calendar.extra.day"].with_user(self.technician).create(
+                {"calendar_id": self.calendar.id, "date": date(2026, 11, 21)}
+            )
+        self.assertEqual(
+            self.line(ticket, "response").deadline, shanghai(2026, 11, 21, 19, 0)
+        )

@@ -11,7 +11,10 @@ from odoo.tools import file_open
 
 COLUMNS = ("date_from", "date_to", "kind", "name_zh", "name_en")
 KINDS = ("holiday", "working_day")
-BUNDLED_CN_2026 = "aftersales_sla/data/cn_public_holidays_2026.csv"
+# The official mainland China schedules (State Council General Office notices)
+# shipped with the addon, by year; other years are imported from a CSV file.
+BUNDLED_CN_YEARS = (2025, 2026)
+BUNDLED_CN_PATH = "aftersales_sla/data/cn_public_holidays_%s.csv"
 MAX_FILE_SIZE = 1024 * 1024
 # the last instant of a day, as Odoo's own leave form sets it (whole seconds)
 END_OF_DAY = time(23, 59, 59)
@@ -29,6 +32,23 @@ class AftersalesHolidayImport(models.TransientModel):
             return [(6, 0, self.env.context.get("active_ids") or [])]
         return False
 
+    def _default_source(self):
+        """The bundled schedule of the current year, when there is one."""
+        year = fields.Date.context_today(self).year
+        return f"cn_{year}" if year in BUNDLED_CN_YEARS else "file"
+
+    source = fields.Selection(
+        [
+            ("cn_2025", "Mainland China 2025 (official schedule)"),
+            ("cn_2026", "Mainland China 2026 (official schedule)"),
+            ("file", "Another year: a CSV file"),
+        ],
+        string="Holidays",
+        required=True,
+        default=lambda self: self._default_source(),
+        help="A bundled official schedule (public holidays and swapped working "
+        "days), or a CSV file for any other year or country.",
+    )
     calendar_ids = fields.Many2many(
         "resource.calendar",
         string="Calendars",
@@ -45,16 +65,27 @@ class AftersalesHolidayImport(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
-        if not self.file:
-            raise UserError(self.env._("Choose a CSV file to import."))
-        result = self._import_csv(base64.b64decode(self.file))
-        return self._action_done(result)
+        if self.source == "file":
+            if not self.file:
+                raise UserError(self.env._("Choose a CSV file to import."))
+            content = base64.b64decode(self.file)
+        else:
+            content = self._bundled_content(int(self.source.removeprefix("cn_")))
+        return self._action_done(self._import_csv(content))
 
-    def action_import_cn_2026(self):
-        self.ensure_one()
-        with file_open(BUNDLED_CN_2026, "rb") as handle:
-            result = self._import_csv(handle.read())
-        return self._action_done(result)
+    @api.model
+    def _bundled_content(self, year):
+        """The CSV bytes of the bundled official schedule of ``year``."""
+        if year not in BUNDLED_CN_YEARS:
+            raise UserError(
+                self.env._(
+                    "No official schedule for %s is bundled: import it from a CSV "
+                    "file.",
+                    year,
+                )
+            )
+        with file_open(BUNDLED_CN_PATH % year, "rb") as handle:
+            return handle.read()
 
     def _action_done(self, result):
         return {
