@@ -449,8 +449,8 @@ class AftersalesTicket(models.Model):
     @api.model
     def _match_contract_vals(self, vals_list):
         """Find each new ticket's contract before it is written (one search per
-        distinct customer, product, serial, day, region and service type of the
-        batch); none or several are flagged for the user to choose."""
+        distinct customer, product, serial, reported time, region and service
+        type of the batch); none or several are flagged for the user to choose."""
         Contract = self.env["aftersales.contract"]
         Partner = self.env["res.partner"]
         cache = {}
@@ -471,7 +471,8 @@ class AftersalesTicket(models.Model):
                 partner.commercial_partner_id.id,
                 product.id,
                 (vals.get("serial_number") or "").strip().lower(),
-                when.date(),
+                # The moment, not the day: an amendment may take effect mid-day.
+                when,
                 service_type.id,
             )
             if key not in cache:

@@ -17,3 +17,4 @@ from . import test_tours
 from . import test_reports
 from . import test_notifications
 from . import test_local_time
+from . import test_contract_amend
