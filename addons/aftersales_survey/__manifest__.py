@@ -28,6 +28,7 @@
         "views/survey_views.xml",
         "wizard/aftersales_evaluation_wizard_views.xml",
         "wizard/aftersales_scorecard_wizard_views.xml",
+        "wizard/aftersales_contract_amend_views.xml",
         "views/aftersales_contract_views.xml",
         "views/aftersales_ticket_views.xml",
         "views/aftersales_survey_portal_templates.xml",

@@ -14,13 +14,15 @@ which terms apply to a ticket reported at a given moment.
 """
 
 import contextvars
+import hashlib
 import json
 from datetime import datetime, time
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_round
 
 #: Set only while :meth:`AftersalesContract._apply_amendment` writes the amended
 #: terms. A context variable, not a context key, so that no RPC caller can set it.
@@ -54,6 +56,37 @@ CONTRACTUAL_FIELDS = frozenset(
         "penalty_period_cap_percent",
     }
 )
+
+#: Contractual fields an amendment cannot change: who, for whom, in what currency,
+#: from when. They are read-only on the form once the contract is in force.
+FIXED_FIELDS = (
+    "contract_type",
+    "partner_id",
+    "company_id",
+    "currency_id",
+    "date_start",
+    "parent_id",
+)
+
+#: Lines of each amendable one2many term: the fields that make up a line, in its
+#: canonical (JSON) form and in the amendment wizard.
+AMENDMENT_LINE_FIELDS = {
+    "product_line_ids": ("product_id", "serial_number", "note"),
+    "fee_line_ids": ("product_id", "name", "uom_id", "price_unit"),
+    "annex_ids": ("sequence", "title", "body"),
+    "penalty_rule_ids": (
+        "sequence",
+        "name",
+        "rule_type",
+        "amount",
+        "percent",
+        "max_per_ticket",
+        "metric",
+        "priority",
+        "service_type_id",
+        "kpi",
+    ),
+}
 
 #: States in which a contract is in force.
 IN_FORCE = ("active", "suspended")
@@ -383,8 +416,9 @@ class AftersalesContract(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if CONTRACTUAL_FIELDS.intersection(vals):
-            self._check_terms_editable(sorted(CONTRACTUAL_FIELDS.intersection(vals)))
+        contractual = self._contractual_fields().intersection(vals)
+        if contractual:
+            self._check_terms_editable(sorted(contractual))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -405,6 +439,12 @@ class AftersalesContract(models.Model):
             if "title" not in (default or {}) and contract.title:
                 vals["title"] = self.env._("%(title)s (copy)", title=contract.title)
         return vals_list
+
+    @api.model
+    def _contractual_fields(self):
+        """Fields that only an amendment may change while the contract is in
+        force (extended by other addons)."""
+        return set(CONTRACTUAL_FIELDS)
 
     def _check_terms_editable(self, field_names=None):
         """Refuse to change the contractual terms of contracts in force, except
@@ -679,13 +719,115 @@ class AftersalesContract(models.Model):
     # Amendments and terms in force
     # ------------------------------------------------------------------
 
+    @api.model
+    def _amendable_fields(self):
+        """Contract fields an amendment may change, in the order the amendment
+        wizard offers them (extended by other addons)."""
+        return [
+            "sla_policy_id",
+            "calendar_id",
+            "amount_value",
+            "date_end",
+            "auto_accept_days",
+            "service_type_ids",
+            "product_line_ids",
+            "country_ids",
+            "country_state_ids",
+            "fee_line_ids",
+            "annex_ids",
+            "penalty_rule_ids",
+            "penalty_cap_amount",
+            "penalty_cap_percent",
+            "penalty_period",
+            "penalty_period_cap_amount",
+            "penalty_period_cap_percent",
+        ]
+
+    @api.model
+    def _amendment_line_fields(self):
+        """{one2many term: the fields of its lines} (extended by other addons)."""
+        return dict(AMENDMENT_LINE_FIELDS)
+
+    @api.model
+    def _amendment_versioned_terms(self):
+        """One2many terms whose lines are never edited in place while the contract
+        is in force: an amendment ends the old lines (kept for the tickets reported
+        before it and for what references them) and creates new ones."""
+        return {"penalty_rule_ids"}
+
+    @api.model
+    def _time_bound_terms(self):
+        """Terms whose value at any moment :meth:`_get_terms_at` reconstructs from
+        the amendments (extended by other addons)."""
+        return [
+            "sla_policy_id",
+            "calendar_id",
+            "auto_accept_days",
+            "amount_value",
+            "date_end",
+            "service_type_ids",
+            "product_line_ids",
+            "country_ids",
+            "country_state_ids",
+        ]
+
+    def _json_value(self, field, value):
+        """The canonical (JSON) form of ``value`` of ``field``: ids for relations,
+        rounded amounts, ISO dates, None for empty."""
+        if field.type == "many2one":
+            return (value.id if isinstance(value, models.BaseModel) else value) or None
+        if field.type == "many2many":
+            return sorted(value.ids)
+        if field.type == "monetary":
+            return self.currency_id.round(value or 0.0)
+        if field.type == "float":
+            return float_round(value or 0.0, precision_digits=6)
+        if field.type == "integer":
+            return value or 0
+        if field.type == "boolean":
+            return bool(value)
+        if field.type == "date":
+            return fields.Date.to_string(value) or None
+        if field.type == "datetime":
+            return fields.Datetime.to_string(value) or None
+        return str(value) if value else None
+
+    def _line_json(self, term, values):
+        """A line of one2many ``term`` in canonical form; ``values`` maps its
+        fields to values (a line record or a dict of new values)."""
+        comodel = self.env[self._fields[term].comodel_name]
+        if not isinstance(values, models.BaseModel):
+            values = {name: values.get(name) for name in comodel._fields}
+        return {
+            name: self._json_value(comodel._fields[name], values[name])
+            for name in self._amendment_line_fields()[term]
+        }
+
+    @staticmethod
+    def _sorted_lines(lines):
+        return sorted(
+            lines, key=lambda line: json.dumps(line, sort_keys=True, default=str)
+        )
+
+    def _term_json(self, name):
+        """The contract's current value of term ``name`` in canonical form (lines:
+        a sorted list of {field: value})."""
+        self.ensure_one()
+        if name in self._amendment_line_fields():
+            return self._sorted_lines(
+                [self._line_json(name, line) for line in self[name]]
+            )
+        return self._json_value(self._fields[name], self[name])
+
     def _apply_amendment(self, values, effective_date, reason):
         """Amend a contract in force: write ``values``, record the amendment,
         append ``contract.amended`` and post on the chatter.
 
-        :param values: {field: new value} for amendable fields (sla_policy_id,
-            calendar_id, amount_value, date_end, auto_accept_days,
-            service_type_ids...), records for relations; unchanged ones are ignored
+        :param values: {field: new value} for amendable fields
+            (:meth:`_amendable_fields`): records for relations; for a one2many
+            term, the list of its new lines as dicts of the line fields
+            (:meth:`_amendment_line_fields`, ids or records for relations), with
+            ``id`` naming the line it replaces, if any. Unchanged terms are ignored.
         :param effective_date: naive UTC datetime from which tickets get the new terms
         :param reason: text, required
         :return: the ``aftersales.contract.amendment`` record
@@ -700,12 +842,26 @@ class AftersalesContract(models.Model):
                     contract=self.display_name,
                 )
             )
+        unknown = set(values) - set(self._amendable_fields())
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "An amendment cannot change %(fields)s.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        if name in self._fields
+                        else name
+                        for name in sorted(unknown)
+                    ),
+                )
+            )
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("An amendment needs a reason."))
         effective_date = self._check_amendment_date(effective_date)
         changes, write_vals = self._diff_amendment_values(values)
-        if not changes:
+        line_changes = self._diff_amendment_lines(values)
+        if not changes and not line_changes:
             raise UserError(
                 self.env._(
                     "The amendment changes nothing in contract %(contract)s.",
@@ -716,9 +872,6 @@ class AftersalesContract(models.Model):
             "contract_id": self.id,
             "effective_date": effective_date,
             "reason": reason,
-            "changes_json": json.dumps(
-                changes, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-            ),
         }
         if "sla_policy_id" in changes:
             amendment_vals["old_sla_policy_id"] = self.sla_policy_id.id
@@ -728,8 +881,21 @@ class AftersalesContract(models.Model):
             amendment_vals["new_calendar_id"] = write_vals["calendar_id"]
         token = _AMENDING.set(True)
         try:
-            self.write(write_vals)
-            amendment = self.env["aftersales.contract.amendment"].create(amendment_vals)
+            # One savepoint: a constraint failing on any term writes nothing.
+            with self.env.cr.savepoint():
+                if write_vals:
+                    self.write(write_vals)
+                for term, (old_json, lines) in line_changes.items():
+                    self._amend_lines(term, lines, effective_date)
+                    self.invalidate_recordset([term])
+                    changes[term] = [old_json, self._term_json(term)]
+                amendment_vals["changes_json"] = json.dumps(
+                    changes, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+                )
+                amendment = self.env["aftersales.contract.amendment"].create(
+                    amendment_vals
+                )
+                self.env.flush_all()
         finally:
             _AMENDING.reset(token)
         now = fields.Datetime.now().replace(microsecond=0)
@@ -737,7 +903,7 @@ class AftersalesContract(models.Model):
             "contract": self.name,
             "amendment": amendment.name,
             "amendment_id": amendment.id,
-            "changes": changes,
+            "changes": self._amendment_event_changes(changes),
             "effective_date": fields.Datetime.to_string(effective_date),
         }
         self.env["aftersales.event"]._append_events(
@@ -764,6 +930,8 @@ class AftersalesContract(models.Model):
     def _check_amendment_date(self, effective_date):
         """Refuse an effective date before the start or the previous amendment."""
         self.ensure_one()
+        if not effective_date:
+            raise UserError(self.env._("An amendment needs an effective date."))
         effective_date = fields.Datetime.to_datetime(effective_date).replace(
             microsecond=0
         )
@@ -791,41 +959,108 @@ class AftersalesContract(models.Model):
 
     def _diff_amendment_values(self, values):
         """:return: ({field: [old, new]} as JSON, {field: new value} to write) for
-        the values that differ from the contract's."""
+        the plain (not one2many) values that differ from the contract's."""
         self.ensure_one()
         changes, write_vals = {}, {}
+        line_terms = self._amendment_line_fields()
         for name, new in values.items():
+            if name in line_terms:
+                continue
             field = self._fields[name]
-            old = self[name]
-            if field.type == "many2one":
-                old_json, new_json = old.id or None, new.id or None
-                if old_json == new_json:
+            old_json = self._json_value(field, self[name])
+            new_json = self._json_value(field, new)
+            if field.type == "monetary":
+                if not self.currency_id.compare_amounts(self[name], new or 0.0):
                     continue
+            elif old_json == new_json:
+                continue
+            if field.type == "many2one":
                 write_vals[name] = new.id
             elif field.type == "many2many":
-                old_json, new_json = sorted(old.ids), sorted(new.ids)
-                if old_json == new_json:
-                    continue
-                write_vals[name] = [(6, 0, new.ids)]
-            elif field.type == "monetary":
-                if not self.currency_id.compare_amounts(old, new):
-                    continue
-                old_json = self.currency_id.round(old)
-                new_json = self.currency_id.round(new)
-                write_vals[name] = new
-            elif field.type == "date":
-                old_json = fields.Date.to_string(old) or None
-                new_json = fields.Date.to_string(new) or None
-                if old_json == new_json:
-                    continue
-                write_vals[name] = new
+                write_vals[name] = [Command.set(new.ids)]
             else:
-                if old == new:
-                    continue
-                old_json, new_json = old, new
                 write_vals[name] = new
             changes[name] = [old_json, new_json]
         return changes, write_vals
+
+    def _diff_amendment_lines(self, values):
+        """:return: {one2many term: (current lines as JSON, new lines)} for the
+        one2many terms whose lines differ from the contract's."""
+        self.ensure_one()
+        result = {}
+        for term in self._amendment_line_fields():
+            if term not in values:
+                continue
+            lines = [dict(line) for line in values[term]]
+            old_json = self._term_json(term)
+            new_json = self._sorted_lines(
+                [self._line_json(term, line) for line in lines]
+            )
+            if old_json != new_json:
+                result[term] = (old_json, lines)
+        return result
+
+    def _amend_lines(self, term, lines, effective_date):
+        """Replace the lines of one2many ``term`` by ``lines`` (under
+        ``_AMENDING``): a line equal to the one it names is kept; the others are
+        updated, created or deleted, or, for versioned terms
+        (:meth:`_amendment_versioned_terms`), the old line ends at the effective
+        date (archived) and a new one applies from it."""
+        self.ensure_one()
+        current = self[term]
+        comodel = current.browse()
+        names = self._amendment_line_fields()[term]
+        versioned = term in self._amendment_versioned_terms()
+        kept = comodel
+        commands = []
+        for line in lines:
+            origin = current.filtered(lambda rec, line=line: rec.id == line.get("id"))
+            vals = {
+                name: (
+                    line[name].id
+                    if isinstance(line.get(name), models.BaseModel)
+                    and comodel._fields[name].type == "many2one"
+                    else line.get(name)
+                )
+                for name in names
+            }
+            if origin and self._line_json(term, origin) == self._line_json(term, vals):
+                kept |= origin
+            elif versioned:
+                commands.append(Command.create(dict(vals, date_from=effective_date)))
+            elif origin:
+                kept |= origin
+                commands.append(Command.update(origin.id, vals))
+            else:
+                commands.append(Command.create(vals))
+        ended = current - kept
+        if versioned:
+            ended.write({"active": False, "date_to": effective_date})
+        else:
+            commands = [Command.unlink(line.id) for line in ended] + commands
+        if commands:
+            self.write({term: commands})
+
+    def _amendment_event_changes(self, changes):
+        """The changes as the ledger records them: as in the amendment, except that
+        annex texts are recorded by their SHA-256 digest (the amendment keeps the
+        texts; the ledger payload stays small)."""
+
+        def digest(lines):
+            return [
+                dict(
+                    {key: value for key, value in line.items() if key != "body"},
+                    body_sha256=hashlib.sha256(
+                        (line.get("body") or "").encode()
+                    ).hexdigest(),
+                )
+                for line in lines
+            ]
+
+        result = dict(changes)
+        if "annex_ids" in result:
+            result["annex_ids"] = [digest(lines) for lines in result["annex_ids"]]
+        return result
 
     def _get_terms_at(self, when):
         """The terms in force for a ticket reported at ``when`` (naive UTC datetime).
@@ -833,28 +1068,62 @@ class AftersalesContract(models.Model):
         The contract's terms before its first amendment, with every amendment whose
         effective date is not after ``when`` applied in order.
 
-        :return: ``{"sla_policy": record, "calendar": record, "auto_accept_days": int}``
+        :return: ``{"sla_policy": record, "calendar": record, "auto_accept_days":
+            int, "amount_value": float, "date_end": date, "service_types":
+            records, "product_lines": [(product record, serial or False)],
+            "countries": records, "states": records}``
         """
         self.ensure_one()
         when = fields.Datetime.to_datetime(when or fields.Datetime.now())
         amendments = self.amendment_ids.sorted(lambda a: (a.effective_date, a.id))
-        terms = {
-            "sla_policy": self.sla_policy_id,
-            "calendar": self.calendar_id,
-            "auto_accept_days": self.auto_accept_days,
-        }
-        changed = [amendment._get_term_changes() for amendment in amendments]
+        values = {name: self._term_json(name) for name in self._time_bound_terms()}
+        changed = [amendment._get_changes() for amendment in amendments]
         # Walk back from the current terms to those before the first amendment...
         for term_changes in reversed(changed):
-            for key, (old, _new) in term_changes.items():
-                terms[key] = old
+            for name, (old, _new) in term_changes.items():
+                if name in values:
+                    values[name] = old
         # ...then forward through the amendments in effect at ``when``.
         for amendment, term_changes in zip(amendments, changed, strict=True):
             if amendment.effective_date > when:
                 break
-            for key, (_old, new) in term_changes.items():
-                terms[key] = new
-        return terms
+            for name, (_old, new) in term_changes.items():
+                if name in values:
+                    values[name] = new
+        return self._terms_from_json(values)
+
+    def _terms_from_json(self, values):
+        """The terms of :meth:`_get_terms_at` from their canonical values."""
+        env = self.env
+        product = env["product.product"]
+        return {
+            "sla_policy": env["aftersales.sla.policy"].browse(
+                values["sla_policy_id"] or ()
+            ),
+            "calendar": env["resource.calendar"].browse(values["calendar_id"] or ()),
+            "auto_accept_days": values["auto_accept_days"],
+            "amount_value": values["amount_value"],
+            "date_end": fields.Date.to_date(values["date_end"]),
+            "service_types": env["aftersales.service.type"].browse(
+                values["service_type_ids"]
+            ),
+            "product_lines": [
+                (product.browse(line["product_id"]), line["serial_number"] or False)
+                for line in values["product_line_ids"]
+            ],
+            "countries": env["res.country"].browse(values["country_ids"]),
+            "states": env["res.country.state"].browse(values["country_state_ids"]),
+        }
+
+    def _penalty_rules_at(self, when):
+        """The penalty clauses of these contracts in force for a ticket reported at
+        ``when`` (naive UTC datetime), the ones amended since included."""
+        when = fields.Datetime.to_datetime(when or fields.Datetime.now())
+        return self.with_context(active_test=False).penalty_rule_ids.filtered(
+            lambda rule: (rule.active or rule.date_to)
+            and (not rule.date_from or rule.date_from <= when)
+            and (not rule.date_to or when < rule.date_to)
+        )
 
     # ------------------------------------------------------------------
     # Matching a ticket to its contracts
@@ -875,26 +1144,36 @@ class AftersalesContract(models.Model):
             tz = pytz.utc
         return pytz.utc.localize(when).astimezone(tz).date()
 
-    def _covers_moment(self, when):
+    def _covers_moment(self, when, terms=None):
         """Whether UTC datetime ``when`` falls within the contract's term (its
-        calendar day in the company's time zone, up to a termination date)."""
+        calendar day in the company's time zone, up to the end date in force then
+        and a termination date). ``terms``: :meth:`_get_terms_at` of ``when``, if
+        already known."""
         self.ensure_one()
-        day = self._local_date(fields.Datetime.to_datetime(when))
-        end = min(self.date_end, self.termination_date or self.date_end)
+        when = fields.Datetime.to_datetime(when)
+        terms = terms or self._get_terms_at(when)
+        day = self._local_date(when)
+        end = terms["date_end"]
+        if self.termination_date:
+            end = min(end, self.termination_date)
         return self.date_start <= day <= end
 
-    def _covers_region(self, country, state):
+    def _covers_region(self, country, state, terms=None):
+        """Whether the service region covers ``country``/``state``: the region of
+        ``terms`` (:meth:`_get_terms_at`), else the current one."""
         self.ensure_one()
-        if not (self.country_ids or self.country_state_ids):
+        countries = terms["countries"] if terms else self.country_ids
+        states = terms["states"] if terms else self.country_state_ids
+        if not (countries or states):
             return True
         if state and not country:
             country = state.country_id
         if not country:
             return True
-        states_here = self.country_state_ids.filtered(lambda s: s.country_id == country)
+        states_here = states.filtered(lambda s: s.country_id == country)
         if states_here:
             return bool(state) and state in states_here
-        return country in self.country_ids
+        return country in countries
 
     @api.model
     def _match_for_ticket(
@@ -907,7 +1186,9 @@ class AftersalesContract(models.Model):
         state=None,
         service_type=None,
     ):
-        """Active customer contracts that cover a ticket.
+        """Active customer contracts that cover a ticket, by their terms in force
+        at the time it is reported (amendments apply to tickets reported after
+        them).
 
         :param partner: the ticket's customer (any contact of the company)
         :param product: ``product.product`` concerned, if known
@@ -935,15 +1216,16 @@ class AftersalesContract(models.Model):
                 ("contract_type", "=", "customer"),
                 ("partner_id", "child_of", commercial.id),
                 ("date_start", "<=", day),
-                ("date_end", ">=", day),
             ]
         )
+        terms = {contract: contract._get_terms_at(when) for contract in contracts}
         contracts = contracts.filtered(
-            lambda c: c._covers_region(country, state)
+            lambda c: terms[c]["date_end"] >= day
+            and c._covers_region(country, state, terms[c])
             and (
                 not service_type
-                or not c.service_type_ids
-                or service_type in c.service_type_ids
+                or not terms[c]["service_types"]
+                or service_type in terms[c]["service_types"]
             )
         )
         serial = (serial_number or "").strip().casefold()
@@ -952,15 +1234,21 @@ class AftersalesContract(models.Model):
         by_serial = contracts.filtered(
             lambda c: serial
             and any(
-                (line.serial_number or "").strip().casefold() == serial
-                for line in c.product_line_ids
+                (line_serial or "").strip().casefold() == serial
+                for _product, line_serial in terms[c]["product_lines"]
             )
         )
         if by_serial:
             return by_serial
         return contracts.filtered(
-            lambda c: not c.product_line_ids
-            or (product and product in c.product_line_ids.product_id)
+            lambda c: not terms[c]["product_lines"]
+            or (
+                product
+                and any(
+                    line_product == product
+                    for line_product, _serial in terms[c]["product_lines"]
+                )
+            )
         )
 
     # ------------------------------------------------------------------

@@ -2,6 +2,7 @@ import json
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
 
 from .aftersales_contract import _AMENDING
 
@@ -10,9 +11,11 @@ class AftersalesContractAmendment(models.Model):
     """A change to the terms of a contract in force, effective from a date.
 
     Created only by :meth:`aftersales.contract._apply_amendment` (the amendment
-    wizard); never changed or deleted afterwards. The old and new SLA policy and
-    calendar are kept as columns so that the terms in force at any moment can be
-    found (:meth:`aftersales.contract._get_terms_at`).
+    wizard); never changed or deleted afterwards. ``changes_json`` keeps the old
+    and new value of every term it changes (one2many terms as canonical lists of
+    their lines), from which :meth:`aftersales.contract._get_terms_at` finds the
+    terms in force at any moment; the old and new SLA policy and calendar are also
+    kept as columns, for the form and for searching.
     """
 
     _name = "aftersales.contract.amendment"
@@ -47,7 +50,8 @@ class AftersalesContractAmendment(models.Model):
     changes_json = fields.Text(
         string="Changes",
         readonly=True,
-        help="Canonical JSON: {field: [old, new]}, ids for relations.",
+        help="Canonical JSON: {field: [old, new]}, ids for relations, lists of "
+        "{field: value} for lines (covered products, fees, annexes, clauses...).",
     )
     changes_summary = fields.Text(compute="_compute_changes_summary")
     old_sla_policy_id = fields.Many2one(
@@ -74,13 +78,57 @@ class AftersalesContractAmendment(models.Model):
     @api.depends("changes_json")
     def _compute_changes_summary(self):
         Contract = self.env["aftersales.contract"]
+        line_terms = Contract._amendment_line_fields()
         for amendment in self:
             lines = []
             for name, (old, new) in sorted(amendment._get_changes().items()):
                 field = Contract._fields.get(name)
                 label = field.get_description(self.env)["string"] if field else name
-                lines.append(f"{label}: {old} → {new}")
+                if name in line_terms and field:
+                    lines.extend(
+                        amendment._summarize_lines(label, field.comodel_name, old, new)
+                    )
+                else:
+                    lines.append(f"{label}: {old} → {new}")
             amendment.changes_summary = "\n".join(lines)
+
+    def _summarize_lines(self, label, comodel_name, old, new):
+        """Lines removed and added in a one2many term, readable."""
+        comodel = self.env[comodel_name]
+
+        def describe(line):
+            parts = []
+            for name, value in line.items():
+                if value in (None, "", False) or name == "sequence":
+                    continue
+                field = comodel._fields[name]
+                if field.type == "many2one":
+                    value = comodel.env[field.comodel_name].browse(value).exists()
+                    value = value.display_name if value else ""
+                elif field.type == "selection":
+                    value = dict(field._description_selection(self.env)).get(
+                        value, value
+                    )
+                elif field.type == "html":
+                    value = html2plaintext(value)[:60]
+                if value not in ("", None):
+                    parts.append(str(value))
+            return " / ".join(parts)
+
+        def key(line):
+            return json.dumps(line, sort_keys=True)
+
+        old_keys = {key(line) for line in old}
+        new_keys = {key(line) for line in new}
+        removed = [describe(line) for line in old if key(line) not in new_keys]
+        added = [describe(line) for line in new if key(line) not in old_keys]
+        return [
+            self.env._("%(term)s, removed: %(line)s", term=label, line=line)
+            for line in removed
+        ] + [
+            self.env._("%(term)s, added: %(line)s", term=label, line=line)
+            for line in added
+        ]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -117,18 +165,3 @@ class AftersalesContractAmendment(models.Model):
     def _get_changes(self):
         self.ensure_one()
         return json.loads(self.changes_json or "{}")
-
-    def _get_term_changes(self):
-        """The terms this amendment changes, as {term: (old, new)} with the keys of
-        :meth:`aftersales.contract._get_terms_at`."""
-        self.ensure_one()
-        changes = self._get_changes()
-        result = {}
-        if "sla_policy_id" in changes:
-            result["sla_policy"] = (self.old_sla_policy_id, self.new_sla_policy_id)
-        if "calendar_id" in changes:
-            result["calendar"] = (self.old_calendar_id, self.new_calendar_id)
-        if "auto_accept_days" in changes:
-            old, new = changes["auto_accept_days"]
-            result["auto_accept_days"] = (old, new)
-        return result

@@ -253,14 +253,18 @@ class AftersalesPenalty(models.Model):
 
     def _used(self, contract, period_start):
         """Penalties assessed (not waived) on a contract: (over the term, in the
-        period starting at ``period_start``)."""
+        period starting at ``period_start``). A penalty counts in the period its
+        own period starts in, so the usage stays right when an amendment changes
+        the cap period (a month's penalties count in their quarter)."""
         self.env.flush_all()
+        start, end = self._period_bounds(contract, period_start)
         self.env.cr.execute(
             """SELECT coalesce(sum(amount), 0),
-                      coalesce(sum(amount) FILTER (WHERE period_start = %s), 0)
+                      coalesce(sum(amount) FILTER (
+                          WHERE period_start BETWEEN %s AND %s), 0)
                  FROM aftersales_penalty
                 WHERE contract_id = %s AND state != 'waived'""",
-            [period_start, contract.id],
+            [start, end, contract.id],
         )
         return self.env.cr.fetchone()
 
@@ -334,7 +338,9 @@ class AftersalesPenalty(models.Model):
         plan = []
         for line in lines:
             for contract in self._contracts_for(line.ticket_id):
-                rules = contract.penalty_rule_ids.filtered(
+                # The clauses in force when the ticket was reported (amendments
+                # apply to tickets reported after them).
+                rules = contract._penalty_rules_at(line.ticket_id.reported_at).filtered(
                     lambda rule, line=line: rule._applies_to(line)
                 )
                 for rule in rules:

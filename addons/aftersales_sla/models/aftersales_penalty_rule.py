@@ -57,6 +57,20 @@ class AftersalesPenaltyRule(models.Model):
         store=True,
     )
     active = fields.Boolean(default=True)
+    date_from = fields.Datetime(
+        string="Applies From",
+        readonly=True,
+        copy=False,
+        help="Set by an amendment: tickets reported from this moment on get this "
+        "clause (empty: from the start of the contract).",
+    )
+    date_to = fields.Datetime(
+        string="Applies Until",
+        readonly=True,
+        copy=False,
+        help="Set by an amendment that replaced or removed this clause: tickets "
+        "reported before this moment keep it.",
+    )
 
     @api.depends("contract_id.contract_type")
     def _compute_direction(self):

@@ -543,8 +543,8 @@ class AftersalesTicket(models.Model):
     @api.model
     def _match_contract_vals(self, vals_list):
         """Find each new ticket's contract before it is written (one search per
-        distinct customer, product, serial, day, region and service type of the
-        batch); none or several are flagged for the user to choose."""
+        distinct customer, product, serial, reported time, region and service
+        type of the batch); none or several are flagged for the user to choose."""
         Contract = self.env["aftersales.contract"]
         Partner = self.env["res.partner"]
         cache = {}
@@ -565,7 +565,8 @@ class AftersalesTicket(models.Model):
                 partner.commercial_partner_id.id,
                 product.id,
                 (vals.get("serial_number") or "").strip().lower(),
-                when.date(),
+                # The moment, not the day: an amendment may take effect mid-day.
+                when,
                 service_type.id,
             )
             if key not in cache:
@@ -592,9 +593,12 @@ class AftersalesTicket(models.Model):
         contract or was reported outside the contract's term."""
         self.ensure_one()
         contract = self.contract_id
-        if not contract or not contract._covers_moment(self.reported_at):
+        if not contract:
             return {}
-        return contract._get_terms_at(self.reported_at)
+        terms = contract._get_terms_at(self.reported_at)
+        if not contract._covers_moment(self.reported_at, terms):
+            return {}
+        return terms
 
     def _sla_targets(self, terms=None):
         """The SLA targets in force for this ticket, one per metric, the most

@@ -244,7 +244,7 @@ class AftersalesTicketSla(models.Model):
         )
         return sum(
             rule._per_hour_amount(lateness_seconds)
-            for rule in contracts.penalty_rule_ids
+            for rule in contracts._penalty_rules_at(self.ticket_id.sudo().reported_at)
             if rule.rule_type == "per_hour" and rule._applies_to(self.sudo())
         )
 

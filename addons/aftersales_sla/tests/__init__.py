@@ -18,3 +18,5 @@ from . import test_tours_calendar
 from . import test_reports
 from . import test_notifications
 from . import test_local_time
+from . import test_contract_amend
+from . import test_tours_amend

@@ -5,9 +5,13 @@ from odoo.exceptions import UserError, ValidationError
 class AftersalesContract(models.Model):
     """Survey settings, indicator weights and KPI thresholds of a contract.
 
-    These are operational settings: they can be changed while the contract is in
-    force (changes are tracked), and each closed evaluation keeps the weights and
-    thresholds it was judged with, in its ledger snapshot.
+    KPI thresholds are contractual terms: while the contract is in force they
+    change only through an amendment, and a period is evaluated against the
+    thresholds in force when it began. Survey settings and indicator weights are
+    operational settings: they can be changed while the contract is in force
+    (changes are tracked); each answer is scored with the weights of the moment
+    and each closed evaluation keeps the weights and thresholds it was judged
+    with, in its ledger snapshot.
     """
 
     _inherit = "aftersales.contract"
@@ -128,6 +132,35 @@ class AftersalesContract(models.Model):
         related="last_evaluation_id.has_satisfaction_index"
     )
 
+    # Amendments ------------------------------------------------------------
+
+    @api.model
+    def _contractual_fields(self):
+        return super()._contractual_fields() | {"kpi_threshold_ids"}
+
+    @api.model
+    def _amendable_fields(self):
+        return [*super()._amendable_fields(), "kpi_threshold_ids"]
+
+    @api.model
+    def _amendment_line_fields(self):
+        return dict(
+            super()._amendment_line_fields(),
+            kpi_threshold_ids=("sequence", "kpi", "threshold"),
+        )
+
+    @api.model
+    def _time_bound_terms(self):
+        return [*super()._time_bound_terms(), "kpi_threshold_ids"]
+
+    def _terms_from_json(self, values):
+        """Adds ``kpi_thresholds``: {kpi code: threshold} in force."""
+        terms = super()._terms_from_json(values)
+        terms["kpi_thresholds"] = {
+            line["kpi"]: line["threshold"] for line in values["kpi_threshold_ids"]
+        }
+        return terms
+
     @api.depends("survey_input_ids.state")
     def _compute_survey_counts(self):
         groups = self.env["survey.user_input"]._read_group(
@@ -240,9 +273,12 @@ class AftersalesContract(models.Model):
         self.ensure_one()
         return {line.indicator_id.id: line.weight for line in self.indicator_ids}
 
-    def _kpi_thresholds(self):
-        """{kpi code: threshold} of the contract."""
+    def _kpi_thresholds(self, when=None):
+        """{kpi code: threshold} of the contract, in force at ``when`` (naive UTC
+        datetime; default: the current thresholds)."""
         self.ensure_one()
+        if when:
+            return self._get_terms_at(when)["kpi_thresholds"]
         return {line.kpi: line.threshold for line in self.kpi_threshold_ids}
 
     def action_view_evaluations(self):

@@ -140,7 +140,9 @@ class AftersalesEvaluation(models.Model):
         return kpis.EVALUATION_KPIS
 
     def _kpi_thresholds(self):
-        return self.contract_id._kpi_thresholds()
+        # The thresholds in force when the period began: an amendment applies to
+        # the periods that start after it.
+        return self.contract_id._kpi_thresholds(self._utc_bounds()[0])
 
     def _previous(self):
         """The evaluation of the same contract for the period just before."""
@@ -308,7 +310,8 @@ class AftersalesEvaluation(models.Model):
             ._description_selection(self.env)
         )
         failed = self.kpi_line_ids.filtered(lambda line: line.result == "fail")
-        rules = contract.penalty_rule_ids.filtered(
+        # The clauses in force when the period began, as for the thresholds.
+        rules = contract._penalty_rules_at(self._utc_bounds()[0]).filtered(
             lambda r: r.rule_type == "percent_period_fee"
         )
         fee = kpis.period_fee(

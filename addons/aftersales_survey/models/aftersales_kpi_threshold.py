@@ -29,9 +29,11 @@ def kpi_selection(model):
 
 class AftersalesKpiThreshold(models.Model):
     """A contract's threshold for one KPI: the minimum (or, for complaints and
-    hours, the maximum) an evaluation period must reach."""
+    hours, the maximum) an evaluation period must reach. A contractual term: on a
+    contract in force it changes only through an amendment."""
 
     _name = "aftersales.kpi.threshold"
+    _inherit = ["aftersales.contract.line.mixin"]
     _description = "After-Sales KPI Threshold"
     _order = "contract_id, sequence, id"
 

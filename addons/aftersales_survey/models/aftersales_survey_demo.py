@@ -15,7 +15,9 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, models
+from odoo import Command, api, models
+
+from odoo.addons.aftersales_sla.models.aftersales_contract import _AMENDING
 
 from ..tools import evaluation as kpis
 
@@ -209,6 +211,40 @@ class AftersalesSurveyDemo(models.AbstractModel):
     # ------------------------------------------------------------------
     # History
     # ------------------------------------------------------------------
+
+    @api.model
+    def _demo_kpi_thresholds(self):
+        """The KPI thresholds the Shenzhen smart lock contract was signed with.
+        The contract is already in force (activated by aftersales_sla's demo data,
+        before this addon existed), so they are written as its original terms,
+        which only demo loading does; afterwards they change by amendment."""
+        contract = self.env.ref(
+            "aftersales_sla.demo_contract_lock_shenzhen", raise_if_not_found=False
+        )
+        if not contract or contract.kpi_threshold_ids:
+            return False
+        token = _AMENDING.set(True)
+        try:
+            contract.write(
+                {
+                    "kpi_threshold_ids": [
+                        Command.create(
+                            {"sequence": sequence, "kpi": kpi, "threshold": threshold}
+                        )
+                        for sequence, kpi, threshold in (
+                            (10, "satisfaction_index", 80.0),
+                            (20, "sla_response", 95.0),
+                            (30, "sla_resolution", 90.0),
+                            (40, "first_time_fix_rate", 85.0),
+                            (50, "complaint_count", 2.0),
+                            (60, "mean_response_hours", 2.0),
+                        )
+                    ]
+                }
+            )
+        finally:
+            _AMENDING.reset(token)
+        return True
 
     @api.model
     def _demo_open_invitation(self):

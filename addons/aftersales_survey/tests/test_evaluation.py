@@ -2,12 +2,13 @@
 KPI values, thresholds, trend, closing (ledger snapshot, KPI penalties,
 improvement activities), the scheduled action, scorecards, access and bad input."""
 
-from datetime import date
+import json
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.aftersales_sla.tests.common import TicketCase, shanghai
 
@@ -398,7 +399,10 @@ class TestEvaluationClosing(EvaluationCase):
         )
 
     def test_passing_evaluation_creates_nothing(self):
-        self.evaluated.kpi_threshold_ids.unlink()
+        # The thresholds are waived from the start by an amendment.
+        self.evaluated._apply_amendment(
+            {"kpi_threshold_ids": []}, datetime(2026, 1, 1), "Thresholds waived"
+        )
         evaluation = self.evaluate(3)
         evaluation.with_user(self.manager).action_close()
         self.assertFalse(evaluation.penalty_ids)
@@ -551,6 +555,7 @@ class TestEvaluationAccessAndInput(EvaluationCase):
 
     def test_thresholds_outside_their_range_are_refused(self):
         Threshold = self.env["aftersales.kpi.threshold"]
+        draft = self.evaluated.copy()  # thresholds of a draft are edited directly
         count = Threshold.search_count([])
         for kpi, value in (
             ("sla_arrival", 120),
@@ -560,11 +565,11 @@ class TestEvaluationAccessAndInput(EvaluationCase):
         ):
             with self.assertRaises(ValidationError), self.env.cr.savepoint():
                 Threshold.create(
-                    {"contract_id": self.evaluated.id, "kpi": kpi, "threshold": value}
+                    {"contract_id": draft.id, "kpi": kpi, "threshold": value}
                 )
         self.assertEqual(Threshold.search_count([]), count)
         # Hours and counts are not percentages: 150 hours is a valid maximum.
-        self.evaluated.kpi_threshold_ids.filtered(
+        draft.kpi_threshold_ids.filtered(
             lambda t: t.kpi == "mean_response_hours"
         ).threshold = 150
 
@@ -633,3 +638,80 @@ class TestEvaluationAccessAndInput(EvaluationCase):
                     "kpi": "sla_response",
                 }
             )
+
+
+@tagged("post_install", "-at_install")
+class TestKpiThresholdAmendment(EvaluationCase):
+    """KPI thresholds are contractual: amended, never edited, while in force; a
+    period is judged by the thresholds in force when it began."""
+
+    def test_thresholds_change_only_by_amendment(self):
+        contract = self.evaluated.with_user(self.manager)
+        old = contract._kpi_thresholds()
+        with self.assertRaises(UserError):
+            contract.kpi_threshold_ids[:1].threshold = 1
+        with self.assertRaises(UserError):
+            contract.kpi_threshold_ids[:1].unlink()
+        with self.assertRaises(UserError):
+            self.env["aftersales.kpi.threshold"].with_user(self.manager).create(
+                {"contract_id": contract.id, "kpi": "sla_resolution", "threshold": 80}
+            )
+        with self.assertRaises(UserError):
+            contract.write({"kpi_threshold_ids": [(5,)]})
+        self.assertEqual(contract._kpi_thresholds(), old)
+        # Through the wizard, effective mid-March.
+        action = contract.action_open_amend_wizard()
+        form = Form(
+            self.env["aftersales.contract.amend"]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+        )
+        self.assertEqual(len(form.kpi_threshold_ids), len(old))
+        form.effective_date = shanghai(2026, 3, 15, 0, 0)
+        form.reason = "Satisfaction target relaxed, complaints no longer counted"
+        kpis = contract.kpi_threshold_ids.mapped("kpi")  # the wizard's order
+        with form.kpi_threshold_ids.edit(kpis.index("satisfaction_index")) as line:
+            self.assertEqual(line.kpi, "satisfaction_index")
+            line.threshold = 50
+        form.kpi_threshold_ids.remove(kpis.index("complaint_count"))
+        form.save().action_apply()
+        new = dict(old, satisfaction_index=50.0)
+        del new["complaint_count"]
+        self.assertEqual(contract._kpi_thresholds(), new)
+        amendment = contract.amendment_ids
+        changes = json.loads(amendment.changes_json)
+        self.assertEqual(
+            {
+                line["kpi"]: line["threshold"]
+                for line in changes["kpi_threshold_ids"][0]
+            },
+            old,
+        )
+        self.assertEqual(
+            {
+                line["kpi"]: line["threshold"]
+                for line in changes["kpi_threshold_ids"][1]
+            },
+            new,
+        )
+        event = self.env["aftersales.event"].search(
+            [
+                ("res_model", "=", "aftersales.contract"),
+                ("res_id", "=", contract.id),
+                ("event_type", "=", "contract.amended"),
+            ]
+        )
+        self.assertEqual(
+            json.loads(event.payload)["changes"]["kpi_threshold_ids"],
+            changes["kpi_threshold_ids"],
+        )
+        # March began before the amendment: old thresholds; April: the new ones.
+        self.assertEqual(self.evaluate(3)._kpi_thresholds(), old)
+        april = self.Evaluation.create(
+            {
+                "contract_id": self.evaluated.id,
+                "period_type": "month",
+                "date_from": date(2026, 4, 1),
+            }
+        )
+        self.assertEqual(april._kpi_thresholds(), new)

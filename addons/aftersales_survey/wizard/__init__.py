@@ -1,2 +1,3 @@
 from . import aftersales_evaluation_wizard
 from . import aftersales_scorecard_wizard
+from . import aftersales_contract_amend
