@@ -239,6 +239,11 @@ class AftersalesContract(models.Model):
     )
     amendment_count = fields.Integer(compute="_compute_amendment_count")
     back_to_back_count = fields.Integer(compute="_compute_back_to_back_count")
+    holiday_warning = fields.Text(
+        compute="_compute_holiday_warning",
+        help="Years of the term for which a calendar its clocks run on has no public "
+        "holiday: deadlines there would count holidays as working days.",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -284,6 +289,38 @@ class AftersalesContract(models.Model):
     def _compute_amendment_count(self):
         for contract in self:
             contract.amendment_count = len(contract.amendment_ids)
+
+    @api.depends(
+        "date_start",
+        "date_end",
+        "calendar_id",
+        "sla_policy_id.target_ids.calendar_id",
+        "sla_policy_id.target_ids.time_basis",
+    )
+    def _compute_holiday_warning(self):
+        """Name the years of the term without public holidays on the calendars the
+        contract's clocks run on (its service hours, the targets' own calendars)."""
+        for contract in self:
+            lines = []
+            if contract.date_start and contract.date_end:
+                targets = contract.sla_policy_id.target_ids
+                calendars = (
+                    contract.calendar_id
+                    | targets.filtered(lambda t: t.time_basis == "calendar").calendar_id
+                )
+                for calendar in calendars.sudo():
+                    years = calendar._aftersales_years_without_holidays(
+                        contract.date_start, contract.date_end
+                    )
+                    if years:
+                        lines.append(
+                            self.env._(
+                                "%(calendar)s has no public holidays for %(years)s.",
+                                calendar=calendar.name,
+                                years=", ".join(str(year) for year in years),
+                            )
+                        )
+            contract.holiday_warning = "\n".join(lines) or False
 
     @api.depends("back_to_back_ids")
     def _compute_back_to_back_count(self):

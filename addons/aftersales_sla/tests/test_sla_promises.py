@@ -454,6 +454,27 @@ class TestServiceHoursAndCeilings(PromiseCase):
 
 
 @tagged("post_install", "-at_install")
+class TestHolidayWarning(PromiseCase):
+    def test_contract_says_which_years_have_no_holidays(self):
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "国庆节",
+                "calendar_id": self.weekdays.id,
+                "date_from": shanghai(2026, 10, 1, 0, 0),
+                "date_to": shanghai(2026, 10, 7, 23, 59),
+            }
+        )
+        contract = self.make_contract(
+            [{"metric": "response", "target_hours": 4}],
+            calendar=self.weekdays,
+            date_end=date(2027, 12, 31),
+        )
+        self.assertIn("2027", contract.holiday_warning)
+        self.assertNotIn("2026", contract.holiday_warning)
+        self.assertIn(self.weekdays.name, contract.holiday_warning)
+
+
+@tagged("post_install", "-at_install")
 class TestBounds(PromiseCase):
     def test_target_hours_are_bounded_to_a_year(self):
         Target = self.env["aftersales.sla.target"]
