@@ -989,6 +989,10 @@ class AftersalesTicket(models.Model):
         if stage:
             extra["stage_id"] = stage.id
         self._milestone("closed_at", "ticket.closed", when, reason, extra)
+        # Nothing left to re-target: the flag stays as a fact, the to-do goes.
+        self.filtered("sla_unmatched").sudo().activity_unlink(
+            ["aftersales_sla.mail_activity_type_sla_unmatched"]
+        )
         return True
 
     def action_reopen(self, reason=None, when=None):

@@ -171,6 +171,13 @@ class TestTargetsForAny(PromiseCase):
         self.assertFalse(
             ticket.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         )
+        # A flagged ticket closed as it is keeps its status, not the to-do.
+        other = self.ticket_for(contract, priority="2", team_id=self.team.id)
+        other.action_close()
+        self.assertEqual(other.sla_status, "unmatched")
+        self.assertFalse(
+            other.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        )
 
     def test_target_added_gives_flagged_tickets_their_clock(self):
         contract = self.make_contract(
