@@ -381,32 +381,22 @@ class AftersalesTicketSla(models.Model):
         targets = {target["metric"]: target for target in targets}
         start = start or at
         for metric, info in targets.items():
-            reasons = frozenset(info.get("pause_reasons", []))
-            calendar = info.get("calendar") or False
-            ceiling = info.get("ceiling") or None
+
+            def targeted(moment, kind, info=info):
+                return sla_clock.ClockEvent(
+                    moment,
+                    kind,
+                    info["seconds"],
+                    frozenset(info.get("pause_reasons", [])),
+                    calendar=info.get("calendar") or False,
+                    ceiling=info.get("ceiling") or None,
+                )
+
             if metric in clocks and clocks[metric][1][-1].kind != "cancel":
                 events = clocks[metric][1]
-                events.append(
-                    sla_clock.ClockEvent(
-                        at,
-                        "target",
-                        info["seconds"],
-                        reasons,
-                        calendar=calendar,
-                        ceiling=ceiling,
-                    )
-                )
+                events.append(targeted(at, "target"))
             else:
-                events = [
-                    sla_clock.ClockEvent(
-                        start,
-                        "start",
-                        info["seconds"],
-                        reasons,
-                        calendar=calendar,
-                        ceiling=ceiling,
-                    )
-                ]
+                events = [targeted(start, "start")]
                 # What happened before the start counts at the start (a pause in
                 # force, a milestone already reached), in its order.
                 for event_type, moment, payload in history:
@@ -417,16 +407,7 @@ class AftersalesTicketSla(models.Model):
                         events.append(clock_event)
                 if start < at:
                     # Counted up to the re-targeting that recorded these targets.
-                    events.append(
-                        sla_clock.ClockEvent(
-                            at,
-                            "target",
-                            info["seconds"],
-                            reasons,
-                            calendar=calendar,
-                            ceiling=ceiling,
-                        )
-                    )
+                    events.append(targeted(at, "target"))
             clocks[metric] = (info, events)
         for metric, (_info, events) in clocks.items():
             if metric not in targets and events[-1].kind != "cancel":
