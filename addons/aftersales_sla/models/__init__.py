@@ -12,6 +12,10 @@ from . import aftersales_sla_policy
 from . import aftersales_sla_target
 from . import aftersales_contract_line_mixin
 from . import aftersales_contract
+from . import aftersales_contract_lifecycle
+from . import aftersales_contract_terms
+from . import aftersales_contract_matching
+from . import aftersales_contract_penalty
 from . import aftersales_contract_product
 from . import aftersales_contract_fee
 from . import aftersales_contract_annex
