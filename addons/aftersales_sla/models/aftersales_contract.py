@@ -26,6 +26,8 @@ import contextvars
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import door
+
 #: Set only while :meth:`AftersalesContract._apply_amendment` writes the amended
 #: terms. A context variable, not a context key, so that no RPC caller can set it.
 _AMENDING = contextvars.ContextVar("aftersales_contract_amending", default=False)
@@ -89,6 +91,19 @@ AMENDMENT_LINE_FIELDS = {
         "kpi",
     ),
 }
+
+CONTRACT = "aftersales.contract"
+
+#: Fields only the contract's actions write (the one door): its state and
+#: termination (each an event), its number, and the stored total of penalties (the
+#: penalty engine, under the contract's row lock).
+GUARDED_FIELDS = frozenset({"state", "termination_date", "penalty_total", "name"})
+
+#: Who sees the penalties assessed on a contract (money is for managers, auditors
+#: and accountants, not for technicians).
+PENALTY_READERS = (
+    "aftersales_sla.group_aftersales_auditor,account.group_account_invoice"
+)
 
 #: States in which a contract is in force.
 IN_FORCE = ("active", "suspended")
@@ -252,7 +267,7 @@ class AftersalesContract(models.Model):
         "aftersales.penalty.rule", "contract_id", string="Penalty Clauses", copy=True
     )
     penalty_ids = fields.One2many(
-        "aftersales.penalty", "contract_id", string="Penalties"
+        "aftersales.penalty", "contract_id", string="Penalties", groups=PENALTY_READERS
     )
     penalty_cap_amount = fields.Monetary(
         string="Cap per Term", help="At most this much in penalties over the term."
@@ -276,12 +291,20 @@ class AftersalesContract(models.Model):
         copy=False,
         help="Sum of the penalties not waived (stored: the caps are checked against "
         "it under a row lock).",
+        groups=PENALTY_READERS,
     )
     penalty_cap_left = fields.Monetary(
-        string="Cap Left", compute="_compute_penalty_cap_left"
+        string="Cap Left", compute="_compute_penalty_cap_left", groups=PENALTY_READERS
     )
-    penalty_count = fields.Integer(compute="_compute_penalty_cap_left")
-    breach_count = fields.Integer(compute="_compute_penalty_cap_left")
+    penalty_count = fields.Integer(
+        compute="_compute_penalty_cap_left", groups=PENALTY_READERS
+    )
+    breach_count = fields.Integer(
+        compute="_compute_penalty_cap_left", groups=PENALTY_READERS
+    )
+    ticket_ids = fields.One2many(
+        "aftersales.ticket", "contract_id", string="Tickets", readonly=True
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -447,6 +470,25 @@ class AftersalesContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not door.is_open(CONTRACT):
+            for vals in vals_list:
+                preset = [
+                    name
+                    for name in GUARDED_FIELDS
+                    if name in vals
+                    and not door.is_empty(vals[name])
+                    and not (name == "state" and vals[name] == "draft")
+                    and not (name == "name" and vals[name] == "New")
+                ]
+                if preset:
+                    door.refuse(
+                        self,
+                        preset,
+                        hint=self.env._(
+                            "A contract starts as a draft and is numbered when "
+                            "created; activate it when it is agreed."
+                        ),
+                    )
         for vals in vals_list:
             if vals.get("name", "New") == "New":
                 vals["name"] = self.env["ir.sequence"].next_by_code(
@@ -455,6 +497,10 @@ class AftersalesContract(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if not door.is_open(CONTRACT):
+            guarded = GUARDED_FIELDS.intersection(vals)
+            if guarded:
+                door.refuse(self, guarded)
         contractual = self._contractual_fields().intersection(vals)
         if contractual:
             self._check_terms_editable(sorted(contractual))

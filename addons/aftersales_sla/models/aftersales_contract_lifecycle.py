@@ -7,11 +7,13 @@ each appending its event to the service ledger.
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .aftersales_contract import IN_FORCE
+from ..tools import door
+from .aftersales_contract import CONTRACT, IN_FORCE
 
 
+# The model is split along its seams on purpose (see the module docstring).
 class AftersalesContract(models.Model):
-    _inherit = "aftersales.contract"
+    _inherit = "aftersales.contract"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Life cycle
@@ -66,6 +68,7 @@ class AftersalesContract(models.Model):
             )
         return reason
 
+    @door.opens(CONTRACT)
     def action_activate(self):
         """Put draft contracts in force (needs service hours and an SLA policy)."""
         self._check_state(("draft",), self.env._("activated"))
@@ -99,6 +102,7 @@ class AftersalesContract(models.Model):
             contract.message_post(body=self.env._("Contract activated."))
         return True
 
+    @door.opens(CONTRACT)
     def action_suspend(self, reason=None):
         """Suspend active contracts; the reason comes from the argument, the
         context key ``aftersales_contract_reason`` or the field ``state_reason``."""
@@ -124,6 +128,7 @@ class AftersalesContract(models.Model):
             )
         return True
 
+    @door.opens(CONTRACT)
     def action_resume(self):
         """Put suspended contracts back in force."""
         self._check_state(("suspended",), self.env._("resumed"))
@@ -142,6 +147,7 @@ class AftersalesContract(models.Model):
             contract.message_post(body=self.env._("Contract resumed."))
         return True
 
+    @door.opens(CONTRACT)
     def action_terminate(self, reason=None, date=None):
         """End active or suspended contracts early, with a reason (argument,
         context key ``aftersales_contract_reason`` or field ``state_reason``) and a
@@ -190,6 +196,7 @@ class AftersalesContract(models.Model):
         return True
 
     @api.model
+    @door.opens(CONTRACT)
     def _cron_expire_contracts(self, batch_size=500):
         """Expire the contracts in force whose end date has passed. Idempotent: an
         expired contract is not found again."""

@@ -16,8 +16,9 @@ from odoo.tools import float_round
 from .aftersales_contract import _AMENDING, AMENDMENT_LINE_FIELDS, IN_FORCE
 
 
+# The model is split along its seams on purpose (see the module docstring).
 class AftersalesContract(models.Model):
-    _inherit = "aftersales.contract"
+    _inherit = "aftersales.contract"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Amendments and terms in force
