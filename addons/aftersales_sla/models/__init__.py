@@ -1,5 +1,6 @@
 from . import aftersales_event_chain
 from . import aftersales_event
+from . import aftersales_event_access
 from . import res_company
 from . import aftersales_calendar_change_mixin
 from . import resource_calendar
@@ -12,6 +13,10 @@ from . import aftersales_sla_policy
 from . import aftersales_sla_target
 from . import aftersales_contract_line_mixin
 from . import aftersales_contract
+from . import aftersales_contract_lifecycle
+from . import aftersales_contract_terms
+from . import aftersales_contract_matching
+from . import aftersales_contract_penalty
 from . import aftersales_contract_product
 from . import aftersales_contract_fee
 from . import aftersales_contract_annex
@@ -20,6 +25,8 @@ from . import aftersales_ticket_stage
 from . import aftersales_team
 from . import aftersales_ticket
 from . import aftersales_ticket_sla
+from . import aftersales_event_projection
+from . import aftersales_ticket_timeline
 from . import aftersales_penalty_rule
 from . import aftersales_penalty
 from . import account_move_line

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools import door
 
 
 class AccountMoveLine(models.Model):
@@ -13,6 +15,33 @@ class AccountMoveLine(models.Model):
         ondelete="restrict",
         help="The penalty this line settles.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("aftersales_penalty_id") for vals in vals_list):
+            self._check_penalty_door()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "aftersales_penalty_id" in vals and any(
+            line.aftersales_penalty_id.id != (vals["aftersales_penalty_id"] or False)
+            for line in self
+        ):
+            self._check_penalty_door()
+        return super().write(vals)
+
+    def _check_penalty_door(self):
+        """Only the penalty hand-off links a journal item to the penalty it
+        settles (with the penalty's amount)."""
+        if not door.is_open("account.move.line"):
+            door.refuse(
+                self,
+                ["aftersales_penalty_id"],
+                hint=self.env._(
+                    "Settle penalties from the penalties list (Create Credit Notes, "
+                    "or Deduct from an Invoice)."
+                ),
+            )
 
     def unlink(self):
         # The penalties settled by deleted lines (a line removed from a draft

@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_round, mute_logger
 from odoo.tools.sql import index_exists
 
+from ..tools import door
+
 WAIVER_REASONS = [
     ("force_majeure", "Force majeure"),
     ("customer_misuse", "Customer misuse"),
@@ -33,6 +35,9 @@ FROZEN_FIELDS = {
     "period_start",
     "parent_id",
 }
+
+
+PENALTY = "aftersales.penalty"
 
 
 class AftersalesPenalty(models.Model):
@@ -157,8 +162,27 @@ class AftersalesPenalty(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    @api.model
+    def _door_fields(self):
+        """Every field of a penalty is evidence: only the penalty engine and the
+        penalty's actions write them (the one door). Mail and activity fields stay
+        free."""
+        return {
+            name
+            for name, field in self._fields.items()
+            if (field._module or "").startswith("aftersales_") and field.store
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not door.is_open(PENALTY):
+            raise UserError(
+                self.env._(
+                    "Penalties are assessed by the service ledger's penalty engine "
+                    "(a breach, or a manual penalty from the contract): they cannot "
+                    "be created directly."
+                )
+            )
         for vals in vals_list:
             if vals.get("amount", 0) < 0 and not vals.get("parent_id"):
                 raise ValidationError(
@@ -171,8 +195,18 @@ class AftersalesPenalty(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        frozen = FROZEN_FIELDS & set(vals)
-        if frozen and not self.env.context.get("aftersales_penalty_init"):
+        if not door.is_open(PENALTY):
+            guarded = self._door_fields().intersection(vals)
+            if guarded:
+                door.refuse(
+                    self,
+                    guarded,
+                    hint=self.env._(
+                        "A penalty's amount and origin never change after "
+                        "assessment: reduce it (a new adjusting penalty) or waive it."
+                    ),
+                )
+        elif FROZEN_FIELDS.intersection(vals):
             raise UserError(
                 self.env._(
                     "A penalty's amount and origin never change after assessment: "
@@ -324,6 +358,7 @@ class AftersalesPenalty(models.Model):
         return contracts
 
     @api.model
+    @door.opens(PENALTY)
     def _assess_lines(self, lines, final_only=False):
         """Assess the penalties of breached SLA lines by their contracts' rules.
 
@@ -371,12 +406,14 @@ class AftersalesPenalty(models.Model):
             if contract.id in used:
                 used[contract.id] += amount
                 used[(contract.id, period_start)] += amount
+            # Owed to (or by) the other party of the contract, never to whoever the
+            # ticket's customer was corrected to later.
             partner = (
                 contract.partner_id
                 if contract.contract_type == "partner"
-                else line.ticket_id.commercial_partner_id
+                else contract.partner_id.commercial_partner_id
             )
-            penalty = self.with_context(aftersales_penalty_init=True).create(
+            penalty = self.create(
                 {
                     "contract_id": contract.id,
                     "currency_id": contract.currency_id.id,
@@ -414,6 +451,7 @@ class AftersalesPenalty(models.Model):
         return created
 
     @api.model
+    @door.opens(PENALTY)
     def _assess_manual(
         self,
         contract,
@@ -440,29 +478,23 @@ class AftersalesPenalty(models.Model):
         period_start = self._period_start(contract, fields.Datetime.now())
         term_left, period_left = self._cap_left(contract, period_start)
         capped = contract.currency_id.round(min(amount, term_left, period_left))
-        penalty = (
-            self.sudo()
-            .with_context(aftersales_penalty_init=True)
-            .create(
-                {
-                    "contract_id": contract.id,
-                    "currency_id": contract.currency_id.id,
-                    "ticket_id": ticket.id if ticket else False,
-                    "partner_id": (
-                        partner or contract.partner_id.commercial_partner_id
-                    ).id,
-                    "direction": "receivable"
-                    if contract.contract_type == "partner"
-                    else "payable",
-                    "amount": capped,
-                    "amount_computed": amount,
-                    "amount_clipped": max(0.0, amount - capped),
-                    "period_start": period_start,
-                    "assessed_at": fields.Datetime.now(),
-                    "note": reason,
-                    **(vals or {}),
-                }
-            )
+        penalty = self.sudo().create(
+            {
+                "contract_id": contract.id,
+                "currency_id": contract.currency_id.id,
+                "ticket_id": ticket.id if ticket else False,
+                "partner_id": (partner or contract.partner_id.commercial_partner_id).id,
+                "direction": "receivable"
+                if contract.contract_type == "partner"
+                else "payable",
+                "amount": capped,
+                "amount_computed": amount,
+                "amount_clipped": max(0.0, amount - capped),
+                "period_start": period_start,
+                "assessed_at": fields.Datetime.now(),
+                "note": reason,
+                **(vals or {}),
+            }
         )
         penalty._append(
             "penalty.assessed", dict({"manual": True}, **(payload or {})), reason=reason
@@ -495,6 +527,7 @@ class AftersalesPenalty(models.Model):
                     )
                 )
 
+    @door.opens(PENALTY)
     def action_confirm(self):
         self._check_manager()
         self._check_state(("assessed",), self.env._("confirmed"))
@@ -502,6 +535,7 @@ class AftersalesPenalty(models.Model):
         self._append("penalty.confirmed")
         return True
 
+    @door.opens(PENALTY)
     def action_waive(self, reason=None, note=None):
         self._check_manager()
         reason = reason or self.env.context.get("aftersales_waiver_reason")
@@ -522,6 +556,7 @@ class AftersalesPenalty(models.Model):
         self.contract_id._compute_penalty_totals()
         return True
 
+    @door.opens(PENALTY)
     def action_dispute(self, reason, attachments=None):
         """The other party disputes the penalty (portal, or a manager on its
         behalf): it is on hold until a manager upholds, reduces or waives it."""
@@ -545,6 +580,7 @@ class AftersalesPenalty(models.Model):
         self._append("penalty.disputed", {"reason": reason}, reason=reason)
         return True
 
+    @door.opens(PENALTY)
     def action_resolve_dispute(self, outcome, amount=None, opinion=None, note=None):
         """Settle a dispute: ``uphold``, ``reduce`` (by ``amount``, a new adjusting
         penalty) or ``waive``; optionally with a mediator's opinion."""
@@ -569,27 +605,23 @@ class AftersalesPenalty(models.Model):
                             amount=penalty.amount,
                         )
                     )
-                adjustments |= (
-                    self.sudo()
-                    .with_context(aftersales_penalty_init=True)
-                    .create(
-                        {
-                            "contract_id": penalty.contract_id.id,
-                            "currency_id": penalty.currency_id.id,
-                            "ticket_id": penalty.ticket_id.id,
-                            "sla_line_id": penalty.sla_line_id.id,
-                            "rule_id": penalty.rule_id.id,
-                            "partner_id": penalty.partner_id.id,
-                            "direction": penalty.direction,
-                            "amount": -amount,
-                            "amount_computed": -amount,
-                            "parent_id": penalty.id,
-                            "state": "confirmed",
-                            "assessed_at": fields.Datetime.now(),
-                            "period_start": penalty.period_start,
-                            "note": note or opinion,
-                        }
-                    )
+                adjustments |= self.sudo().create(
+                    {
+                        "contract_id": penalty.contract_id.id,
+                        "currency_id": penalty.currency_id.id,
+                        "ticket_id": penalty.ticket_id.id,
+                        "sla_line_id": penalty.sla_line_id.id,
+                        "rule_id": penalty.rule_id.id,
+                        "partner_id": penalty.partner_id.id,
+                        "direction": penalty.direction,
+                        "amount": -amount,
+                        "amount_computed": -amount,
+                        "parent_id": penalty.id,
+                        "state": "confirmed",
+                        "assessed_at": fields.Datetime.now(),
+                        "period_start": penalty.period_start,
+                        "note": note or opinion,
+                    }
                 )
         self.sudo().write({"state": "confirmed"})
         self._append(

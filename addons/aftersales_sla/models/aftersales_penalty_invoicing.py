@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import Command, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools import door
+
 #: The document settling a penalty, by direction: what we owe the customer is a
 #: customer credit note (or a negative line on their invoice); what the service
 #: partner owes us is a vendor credit note (or a negative line on their bill).
@@ -129,6 +131,7 @@ class AftersalesPenalty(models.Model):
             "aftersales_penalty_id": self.id,
         }
 
+    @door.opens("aftersales.penalty")
     def _link_move_lines(self, lines, post_moves=None):
         """Mark the penalties of ``lines`` invoiced by them; post ``post_moves``
         when given; then record the events (with the moves' final names)."""
@@ -152,6 +155,7 @@ class AftersalesPenalty(models.Model):
         )
         return penalties
 
+    @door.opens("aftersales.penalty")
     def _uninvoice(self, payload, reason):
         """Back to ``confirmed``: the move settling them is gone or undone."""
         penalties = self.sudo().filtered(lambda p: p.state == "invoiced")
@@ -163,6 +167,7 @@ class AftersalesPenalty(models.Model):
     # Credit notes
     # ------------------------------------------------------------------
 
+    @door.opens("account.move.line")
     def _create_credit_notes(self, post=False):
         """Create one credit note per company, commercial partner, currency and
         direction, with one line per penalty (and per adjustment, negative).
@@ -219,6 +224,7 @@ class AftersalesPenalty(models.Model):
     # Deduction on an invoice
     # ------------------------------------------------------------------
 
+    @door.opens("account.move.line")
     def _add_to_invoice(self, invoice):
         """Deduct the penalties as negative lines on a draft ``invoice`` of their
         partner: a customer invoice for payable penalties, a vendor bill for

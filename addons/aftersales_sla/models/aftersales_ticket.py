@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools import door
 from .aftersales_sla_target import PRIORITIES
 
 #: A reported time further in the past than this needs a reason (a phone report
@@ -21,6 +22,39 @@ MANAGER_GROUP = "aftersales_sla.group_aftersales_manager"
 RETARGET_FIELDS = ("contract_id", "service_type_id", "partner_id")
 #: Fields that only re-run the contract matching (when it was not chosen by hand).
 REMATCH_FIELDS = ("partner_id", "product_id", "serial_number", "service_type_id")
+
+TICKET = "aftersales.ticket"
+
+#: Fields only the ticket's actions write (the one door): its state and milestones,
+#: what the matching and the projection derive, and what identifies it in the ledger.
+GUARDED_FIELDS = frozenset(
+    {
+        "state",
+        "responded_at",
+        "arrived_at",
+        "resolved_at",
+        "accepted_at",
+        "acceptance",
+        "closed_at",
+        "reopen_count",
+        "pause_reason_id",
+        "signature",
+        "signed_by",
+        "signed_on",
+        "number",
+        "contract_match",
+        "candidate_contract_ids",
+        "sla_unmatched",
+        "company_id",
+        "reported_at",
+        "late_entry_reason",
+    }
+)
+#: Guarded fields a new ticket may set: when and why it was reported, its company.
+CREATE_FIELDS = frozenset({"reported_at", "late_entry_reason", "company_id"})
+#: Who the ticket is for and under which contract: after creation, only
+#: After-Sales managers correct them (the ticket is re-targeted through the ledger).
+PARTY_FIELDS = ("partner_id", "contract_id")
 
 
 class AftersalesTicket(models.Model):
@@ -240,7 +274,14 @@ class AftersalesTicket(models.Model):
         "aftersales.event",
         compute="_compute_event_ids",
         string="Ledger Events",
+        groups="aftersales_sla.group_aftersales_auditor",
         help="The ticket's events in the service ledger, in the order they occurred.",
+    )
+    timeline_ids = fields.One2many(
+        "aftersales.ticket.timeline",
+        "ticket_id",
+        string="Timeline",
+        help="What happened to the ticket, from the service ledger.",
     )
 
     _sql_constraints = [
@@ -303,7 +344,8 @@ class AftersalesTicket(models.Model):
         return domain if (operator == "=") == value else ["!", *domain]
 
     def _compute_event_ids(self):
-        Event = self.env["aftersales.event"]
+        # sudo: the events of tickets the user may read (these records).
+        Event = self.env["aftersales.event"].sudo()
         for ticket in self:
             ticket.event_ids = Event.search(
                 [("res_model", "=", self._name), ("res_id", "=", ticket.id)],
@@ -350,6 +392,8 @@ class AftersalesTicket(models.Model):
 
     @api.model
     def _check_contract_covers(self, contract, reported, ticket_name):
+        # sudo: the contract's state and term, to check the choice.
+        contract = contract.sudo()
         if contract.state == "draft":
             raise ValidationError(
                 self.env._(
@@ -389,6 +433,8 @@ class AftersalesTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not door.is_open(TICKET):
+            self._check_create_door(vals_list)
         now = fields.Datetime.now()
         for vals in vals_list:
             reported = fields.Datetime.to_datetime(vals.get("reported_at")) or now
@@ -419,20 +465,17 @@ class AftersalesTicket(models.Model):
         self._assign_numbers(vals_list)
         self._match_contract_vals(vals_list)
         tickets = super().create(vals_list)
+        # Appending ``ticket.reported`` projects the clocks (see aftersales.event).
         tickets._append_reported_events()
-        tickets._project_sla()
         tickets._flag_unmatched()
         return tickets
 
     def write(self, vals):
-        if "reported_at" in vals and any(ticket.sla_ids for ticket in self):
-            raise UserError(
-                self.env._(
-                    "The reported time of a ticket cannot change once its SLA clocks "
-                    "run: record a correction instead."
-                )
-            )
-        stage_action = self.env.context.get("aftersales_stage_action")
+        # Inside a business method (the door is open) the caller records the events
+        # itself: no stage action, re-targeting or re-matching is derived here.
+        stage_action = door.is_open(TICKET)
+        if not stage_action:
+            self._check_write_door(vals)
         if vals.get("stage_id") and not stage_action:
             self._check_stage_move(vals["stage_id"])
         retarget = {}
@@ -475,9 +518,7 @@ class AftersalesTicket(models.Model):
         stage = None
         if vals.get("stage_id"):
             stage = self.env["aftersales.ticket.stage"].browse(vals["stage_id"])
-        if "contract_id" in vals and not self.env.context.get(
-            "aftersales_contract_match"
-        ):
+        if "contract_id" in vals and not stage_action:
             vals["contract_match"] = "manual" if vals["contract_id"] else "none"
         result = super().write(vals)
         if rematch:
@@ -502,6 +543,87 @@ class AftersalesTicket(models.Model):
         if stage is not None and not stage_action:
             self._apply_stage(stage)
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_recorded(self):
+        # sudo: whether the ledger holds events of these tickets, whoever asks.
+        recorded = (
+            self.env["aftersales.event"]
+            .sudo()
+            .search(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids)], limit=1
+            )
+        )
+        if recorded:
+            raise UserError(
+                self.env._(
+                    "Ticket %s is recorded in the service ledger and cannot be "
+                    "deleted: close it instead (with a reason, e.g. entered by "
+                    "mistake); the ledger keeps its history.",
+                    self.browse(recorded.res_id).display_name,
+                )
+            )
+
+    @api.model
+    def _check_create_door(self, vals_list):
+        """A new ticket starts open, in a plain stage, with no milestone: what
+        happens to it afterwards is recorded by its actions."""
+        Stage = self.env["aftersales.ticket.stage"]
+        hint = self.env._(
+            "Create the ticket, then record what happens with its actions "
+            "(acknowledge, arrive, pause, resolve, close)."
+        )
+        for vals in vals_list:
+            preset = [
+                name
+                for name in GUARDED_FIELDS - CREATE_FIELDS
+                if name in vals
+                and not door.is_empty(vals[name])
+                and not (name == "state" and vals[name] == "open")
+                and not (name == "number" and vals[name] == "/")
+            ]
+            if preset:
+                door.refuse(self, preset, hint=hint)
+            stage = Stage.browse(vals.get("stage_id") or ())
+            if stage.is_resolved or stage.is_closed or stage.pause_reason_id:
+                raise UserError(
+                    self.env._(
+                        "A new ticket starts in a working stage, not in %(stage)s: "
+                        "create it, then move it (which records the action the stage "
+                        "stands for).",
+                        stage=stage.name,
+                    )
+                )
+
+    def _check_write_door(self, vals):
+        """Outside the ticket's actions: no guarded field, and the customer and
+        contract only for After-Sales managers."""
+        guarded = GUARDED_FIELDS.intersection(vals)
+        if guarded:
+            door.refuse(self, guarded)
+        if any(name in vals for name in PARTY_FIELDS):
+            self._check_party_change(vals)
+
+    def _check_party_change(self, vals):
+        """Only After-Sales managers correct the customer or the contract of an
+        existing ticket (which re-targets it through the ledger; its penalties stay
+        with the contract's customer)."""
+        changed = self.filtered(
+            lambda ticket: any(
+                ticket._fields[name].convert_to_write(ticket[name], ticket)
+                != vals[name]
+                for name in PARTY_FIELDS
+                if name in vals
+            )
+        )
+        if changed and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._(
+                    "Only After-Sales managers correct the customer or the contract "
+                    "of a ticket (%s).",
+                    changed[0].display_name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Contract matching and SLA targets
@@ -545,7 +667,9 @@ class AftersalesTicket(models.Model):
         """Find each new ticket's contract before it is written (one search per
         distinct customer, product, serial, reported time, region and service
         type of the batch); none or several are flagged for the user to choose."""
-        Contract = self.env["aftersales.contract"]
+        # sudo: matching looks at every contract of the customer, whoever reports
+        # the ticket (technicians see only the contracts of their tickets).
+        Contract = self.env["aftersales.contract"].sudo()
         Partner = self.env["res.partner"]
         cache = {}
         default_type = self._default_service_type()
@@ -579,7 +703,7 @@ class AftersalesTicket(models.Model):
                     state=partner.state_id,
                     service_type=service_type,
                 )
-            candidates = cache[key]
+            candidates = cache[key].with_env(self.env)
             vals["candidate_contract_ids"] = [(6, 0, candidates.ids)]
             if len(candidates) == 1:
                 vals["contract_id"] = candidates.id
@@ -592,7 +716,8 @@ class AftersalesTicket(models.Model):
         amendments apply to tickets reported after them), or {} when it has no
         contract or was reported outside the contract's term."""
         self.ensure_one()
-        contract = self.contract_id
+        # sudo: the terms decide the ticket's clocks, whoever looks at the ticket.
+        contract = self.sudo().contract_id
         if not contract:
             return {}
         terms = contract._get_terms_at(self.reported_at)
@@ -697,13 +822,6 @@ class AftersalesTicket(models.Model):
             )
         self.env["aftersales.event"]._append_events(entries)
 
-    def _project_sla(self):
-        """Re-project the SLA lines from the ledger. The lines are derived data,
-        written by the system whoever triggered the change."""
-        self.env["aftersales.ticket.sla"].sudo()._project_tickets(self.sudo())
-        # New events: the timeline (computed, cached) is stale.
-        self.invalidate_recordset(["event_ids"])
-
     def _check_open_for_retarget(self):
         for ticket in self:
             if ticket.state == "closed":
@@ -715,10 +833,12 @@ class AftersalesTicket(models.Model):
                     )
                 )
 
+    @door.opens(TICKET)
     def _rematch_contract(self):
         """Run the contract matching again (the customer, product, serial number or
         service type was corrected and the contract was not chosen by hand)."""
-        Contract = self.env["aftersales.contract"]
+        # sudo: matching looks at every contract of the customer (see create).
+        Contract = self.env["aftersales.contract"].sudo()
         for ticket in self:
             partner = ticket.partner_id
             candidates = Contract._match_for_ticket(
@@ -730,13 +850,13 @@ class AftersalesTicket(models.Model):
                 state=partner.state_id,
                 service_type=ticket.service_type_id,
             )
+            candidates = candidates.with_env(self.env)
             if len(candidates) == 1:
                 contract, match = candidates, "matched"
             else:
-                contract, match = Contract, "several" if candidates else "none"
-            ticket.with_context(
-                aftersales_contract_match=True, aftersales_stage_action=True
-            ).write(
+                contract = self.env["aftersales.contract"]
+                match = "several" if candidates else "none"
+            ticket.write(
                 {
                     "contract_id": contract.id,
                     "contract_match": match,
@@ -758,9 +878,9 @@ class AftersalesTicket(models.Model):
                 "targets": ticket._targets_payload(),
             },
         )
-        self._project_sla()
         self._flag_unmatched()
 
+    @door.opens(TICKET)
     def _flag_unmatched(self):
         """Flag tickets whose contract promises service levels although no target
         fits them (and clear the flag when one does): an SLA status of their own,
@@ -774,9 +894,7 @@ class AftersalesTicket(models.Model):
             )
             if unmatched == ticket.sla_unmatched:
                 continue
-            ticket.with_context(aftersales_stage_action=True).write(
-                {"sla_unmatched": unmatched}
-            )
+            ticket.write({"sla_unmatched": unmatched})
             if unmatched:
                 manager = ticket._service_manager()
                 if manager:
@@ -832,7 +950,6 @@ class AftersalesTicket(models.Model):
                 "targets": ticket._targets_payload(),
             },
         )
-        self._project_sla()
         self._flag_unmatched()
 
     # ------------------------------------------------------------------
@@ -864,6 +981,7 @@ class AftersalesTicket(models.Model):
                 )
         return min(when, now)
 
+    @door.opens(TICKET)
     def _milestone(self, field, event_type, when=None, reason=None, extra=None):
         self._check_open()
         when = self._occurred(when)
@@ -872,13 +990,12 @@ class AftersalesTicket(models.Model):
             return when
         values = {field: when}
         values.update(extra or {})
-        todo.with_context(aftersales_stage_action=True).write(values)
+        todo.write(values)
         todo._append_ticket_events(
             event_type,
             occurred_at=when,
             reason=reason,
         )
-        todo._project_sla()
         return when
 
     def action_acknowledge(self, when=None, reason=None):
@@ -894,15 +1011,16 @@ class AftersalesTicket(models.Model):
         self._move_to_working_stage()
         return True
 
+    @door.opens(TICKET)
     def _implied_response(self, when):
         """A later milestone is also the response: show it as the response time of
         tickets never acknowledged (the ledger's projection meets their response
         clock with the later milestone's event)."""
         self._check_open()
         when = self._occurred(when)
-        self.filtered(lambda ticket: not ticket.responded_at).with_context(
-            aftersales_stage_action=True
-        ).write({"responded_at": when})
+        self.filtered(lambda ticket: not ticket.responded_at).write(
+            {"responded_at": when}
+        )
 
     def action_resolve(self, when=None, reason=None):
         self._check_open()
@@ -919,6 +1037,7 @@ class AftersalesTicket(models.Model):
         self._milestone("resolved_at", "ticket.resolved", when, reason, extra)
         return True
 
+    @door.opens(TICKET)
     def action_accept(self, acceptance="customer", when=None):
         """The customer accepts the resolved service (or it is accepted
         automatically after the contract's days); acceptance closes the ticket."""
@@ -931,15 +1050,14 @@ class AftersalesTicket(models.Model):
                     )
                 )
         when = self._occurred(when)
-        self.with_context(aftersales_stage_action=True).write(
-            {"accepted_at": when, "acceptance": acceptance}
-        )
+        self.write({"accepted_at": when, "acceptance": acceptance})
         self._append_ticket_events(
             "ticket.accepted", {"acceptance": acceptance}, occurred_at=when
         )
         self.action_close(when=when)
         return True
 
+    @door.opens(TICKET)
     def _portal_sign_and_accept(self, name, signature):
         """The customer signs the service report of a resolved ticket and so accepts
         the service, which closes the ticket (portal sign-off).
@@ -995,6 +1113,7 @@ class AftersalesTicket(models.Model):
         )
         return True
 
+    @door.opens(TICKET)
     def action_reopen(self, reason=None, when=None):
         """Reopen a resolved ticket: its resolution clock resumes where it stopped and
         it no longer counts as fixed the first time."""
@@ -1009,7 +1128,7 @@ class AftersalesTicket(models.Model):
         when = self._occurred(when)
         stage = self._default_stage()
         for ticket in self:
-            ticket.with_context(aftersales_stage_action=True).write(
+            ticket.write(
                 {
                     "state": "open",
                     "resolved_at": False,
@@ -1023,9 +1142,9 @@ class AftersalesTicket(models.Model):
             occurred_at=when,
             reason=reason,
         )
-        self._project_sla()
         return True
 
+    @door.opens(TICKET)
     def action_pause(self, reason, when=None):
         """Pause with a reason (an ``aftersales.pause.reason`` record or code)."""
         self._check_open()
@@ -1042,25 +1161,22 @@ class AftersalesTicket(models.Model):
         )
         if stage:
             values["stage_id"] = stage.id
-        self.with_context(aftersales_stage_action=True).write(values)
+        self.write(values)
         self._append_ticket_events(
             "ticket.paused",
             {"reason": reason.code, "label": reason.name},
             occurred_at=when,
         )
-        self._project_sla()
         return True
 
+    @door.opens(TICKET)
     def action_resume(self, when=None):
         paused = self.filtered("pause_reason_id")
         if not paused:
             return True
         when = paused._occurred(when)
-        paused.with_context(aftersales_stage_action=True).write(
-            {"pause_reason_id": False}
-        )
+        paused.write({"pause_reason_id": False})
         paused._append_ticket_events("ticket.resumed", occurred_at=when)
-        paused._project_sla()
         paused._move_to_working_stage()
         return True
 
@@ -1077,6 +1193,7 @@ class AftersalesTicket(models.Model):
         )
         return plain[1:2] or plain[:1]
 
+    @door.opens(TICKET)
     def _move_to_working_stage(self):
         """Open tickets still in the first stage or in a pausing stage move on to
         the working stage (acknowledged, resumed, arrived)."""
@@ -1091,9 +1208,7 @@ class AftersalesTicket(models.Model):
             and ticket.stage_id != stage
         )
         if todo:
-            todo.with_context(aftersales_stage_action=True).write(
-                {"stage_id": stage.id}
-            )
+            todo.write({"stage_id": stage.id})
 
     def _check_stage_move(self, stage_id):
         """A closed ticket stays in its closed stage: nothing reopens it."""
@@ -1109,6 +1224,7 @@ class AftersalesTicket(models.Model):
                     )
                 )
 
+    @door.opens(TICKET)
     def _apply_stage(self, stage):
         """A stage moved by hand (status bar, kanban): run the action its flags
         stand for, so that the ledger and the state follow the stage. A resolved
@@ -1122,9 +1238,7 @@ class AftersalesTicket(models.Model):
         resolved = self.filtered(lambda t: t.state == "resolved")
         if resolved:
             resolved.action_reopen(reason=self.env._("Moved back to %s", stage.name))
-            resolved.with_context(aftersales_stage_action=True).write(
-                {"stage_id": stage.id}
-            )
+            resolved.write({"stage_id": stage.id})
         if stage.pause_reason_id:
             self.filtered(
                 lambda t: t.state == "open"
@@ -1133,9 +1247,7 @@ class AftersalesTicket(models.Model):
         else:
             paused = self.filtered("pause_reason_id")
             paused.action_resume()
-            paused.with_context(aftersales_stage_action=True).write(
-                {"stage_id": stage.id}
-            )
+            paused.write({"stage_id": stage.id})
 
     @api.model
     def _cron_auto_accept(self):

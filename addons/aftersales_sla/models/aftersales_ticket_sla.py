@@ -1,3 +1,4 @@
+import contextvars
 import json
 from collections import defaultdict
 from datetime import timedelta
@@ -45,6 +46,10 @@ CLOCK_EVENT_TYPES = (
     "ticket.closed",
     "sla.breached",
 )
+
+#: Set while breaches are booked: the projection their ``sla.breached`` events cause
+#: (see ``aftersales.event._project_clock_events``) must not book them again.
+_BOOKING = contextvars.ContextVar("aftersales_sla_booking", default=False)
 
 #: Fields of a line that the projection writes (the rest is set at creation).
 PROJECTED_FIELDS = (
@@ -599,9 +604,13 @@ class AftersalesTicketSla(models.Model):
         )
         if not lines:
             return lines
-        events = lines._append_breach_events(
-            "breached_at", self.env._("SLA breach recorded by the service ledger")
-        )
+        token = _BOOKING.set(True)
+        try:
+            events = lines._append_breach_events(
+                "breached_at", self.env._("SLA breach recorded by the service ledger")
+            )
+        finally:
+            _BOOKING.reset(token)
         for line, event in zip(lines, events, strict=True):
             line.breach_event_id = event
         lines._on_breached()
@@ -738,15 +747,17 @@ class AftersalesTicketSla(models.Model):
         """
         now = fields.Datetime.now()
         lines = self._lock_due("deadline", now, batch_size)
-        tickets = lines.ticket_id
         booked = self.browse()
         if lines:
-            events = lines._append_breach_events(
-                "deadline", self.env._("Detected by the SLA watch")
-            )
-            # The events carry the metric: replaying them marks the clocks breached
-            # at their deadline.
-            self._project_tickets(tickets, book=False)
+            # The events carry the metric: appending them re-projects the tickets,
+            # which marks the clocks breached at their deadline.
+            token = _BOOKING.set(True)
+            try:
+                events = lines._append_breach_events(
+                    "deadline", self.env._("Detected by the SLA watch")
+                )
+            finally:
+                _BOOKING.reset(token)
             for line, event in zip(lines, events, strict=True):
                 line.breach_event_id = event
             booked = lines

@@ -445,6 +445,17 @@ class TestContract(TransactionCase):
 
     def test_access_technician_and_manager(self):
         contract = self.make_contract(activate=True)
+        # Technicians read the contracts of their tickets, and no other.
+        with self.assertRaises(AccessError):
+            contract.with_user(self.technician).read(["name"])
+        self.env["aftersales.ticket"].create(
+            {
+                "name": "门锁故障",
+                "partner_id": contract.partner_id.id,
+                "contract_id": contract.id,
+                "user_id": self.technician.id,
+            }
+        )
         as_technician = contract.with_user(self.technician)
         self.assertEqual(as_technician.name, contract.name)
         with self.assertRaises(AccessError):
