@@ -10,7 +10,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from .common import TicketCase, shanghai
 
-EVENT_LOGGER = "odoo.addons.aftersales_sla.models.aftersales_event"
+EVENT_LOGGER = "odoo.addons.aftersales_sla.models.aftersales_event_notification"
 
 
 @tagged("post_install", "-at_install")
