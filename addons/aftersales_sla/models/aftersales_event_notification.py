@@ -1,35 +1,181 @@
-"""E-mails that follow the ledger.
+"""E-mails that follow the ledger, never lost.
 
 :meth:`aftersales.event._append_events` hands the events it inserted to
-:meth:`AftersalesEventNotification._queue_notifications`; the events whose type has
-a template (:meth:`~AftersalesEventNotification._get_notification_templates`) are
-posted on their subject's chatter, to the recipients of their type, just before the
-transaction commits.
+:meth:`AftersalesEventNotification._queue_notifications`, which records one row of
+this model per event whose type has a template, in the same transaction as the
+event: the row exists if and only if the event committed. Delivery happens after
+the commit, each notification in a transaction of its own that posts the template
+on the event's subject (chatter + e-mail through Odoo's mail queue) and marks the
+row sent, so a notification is delivered exactly once:
+
+- right after the appending transaction commits (a post-commit hook, on a
+  connection of its own), which is when customers expect the e-mail;
+- by a scheduled action every minute (and triggered when a delivery is deferred),
+  for whatever the hook could not deliver: a conflict with a concurrent
+  transaction (two requests posting on the same customer), a server stopped
+  between the commit and the hook, a template that failed.
+
+Transient database conflicts (serialization failures, deadlocks, lock timeouts)
+are retried with a growing delay and never give up; any other error is retried
+:data:`MAX_ATTEMPTS` times, then the notification is marked *failed* with its
+error, for the After-Sales managers to see, fix and retry. Two workers never
+deliver the same row: each takes it ``FOR UPDATE SKIP LOCKED`` in a fresh
+transaction and only while it is still pending.
 """
 
+import contextvars
 import json
 import logging
-from collections import defaultdict, namedtuple
+import random
+import threading
+import time
+from collections import namedtuple
+from contextlib import closing, contextmanager
+from datetime import timedelta
 
-from odoo import api, models
-from odoo.tools import clean_context
+import psycopg2
+import psycopg2.errors
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.sql_db import db_connect
 
 _logger = logging.getLogger(__name__)
-
-#: Key of ``cr.precommit.data`` holding the events whose e-mail is still to send.
-_NOTIFY_KEY = "aftersales.event.notify"
 
 #: An event waiting for its notification (plain values: nothing to re-read).
 _Notice = namedtuple(
     "_Notice", "event_id event_type res_model res_id payload reason occurred_at"
 )
 
+#: Set by :func:`notifications_silenced`: events appended meanwhile send nothing.
+#: A context variable, not an Odoo context key, so that no RPC caller can silence
+#: the e-mails of what it does.
+_SILENCED = contextvars.ContextVar("aftersales_notifications_silenced", default=False)
 
-class AftersalesEventNotification(models.AbstractModel):
-    """Which ledger events send an e-mail, to whom, and the sending itself."""
+#: Set while a delivery runs: a failed query is then the delivery's to handle and
+#: record (a conflict is expected under load), not odoo.sql_db's "bad query".
+_QUIET_SQL = contextvars.ContextVar("aftersales_notification_quiet_sql", default=False)
+
+
+class _QuietSqlFilter(logging.Filter):
+    """Drops odoo.sql_db's report of a failed query while a delivery handles it.
+
+    Unlike ``odoo.tools.mute_logger``, which swaps the logger's handlers for the
+    whole process, it only applies to the delivering thread (workers in threaded
+    mode, the post-commit hook of each request)."""
+
+    def filter(self, record):
+        return not _QUIET_SQL.get()
+
+
+logging.getLogger("odoo.sql_db").addFilter(_QuietSqlFilter())
+
+
+@contextmanager
+def _quiet_sql():
+    token = _QUIET_SQL.set(True)
+    try:
+        yield
+    finally:
+        _QUIET_SQL.reset(token)
+
+
+#: Errors that say "another transaction got there first": retried, never final.
+TRANSIENT_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+)
+
+#: How many times a notification that fails for another reason (a template that
+#: does not render...) is tried before it is marked failed.
+MAX_ATTEMPTS = 3
+
+#: How many times the post-commit hook retries a transient conflict at once before
+#: leaving the notification to the scheduled action.
+POSTCOMMIT_RETRIES = 3
+
+
+@contextmanager
+def notifications_silenced():
+    """Append events without e-mails (imports, history, demo data, benchmarks).
+    Server-side code only: no RPC call can enter it."""
+    token = _SILENCED.set(True)
+    try:
+        yield
+    finally:
+        _SILENCED.reset(token)
+
+
+def _retry_delay(attempts, transient):
+    """Seconds to wait before the next try: 10 s, 20 s, 40 s ... up to 10 min for
+    conflicts; 1 min, 5 min, 25 min for other errors."""
+    if transient:
+        return min(600, 10 * 2 ** max(0, attempts - 1))
+    return 60 * 5 ** max(0, attempts - 1)
+
+
+class AftersalesEventNotification(models.Model):
+    """One e-mail to send because of one ledger event: the queue."""
 
     _name = "aftersales.event.notification"
-    _description = "Service Ledger Notifications"
+    _description = "Service Ledger Notification"
+    _order = "id desc"
+    _rec_name = "event_id"
+
+    event_id = fields.Many2one(
+        "aftersales.event",
+        string="Event",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    event_type = fields.Selection(
+        related="event_id.event_type", string="Event Type", readonly=True
+    )
+    res_model = fields.Char(string="Subject Model", readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Subject ID", model_field="res_model", readonly=True
+    )
+    state = fields.Selection(
+        [
+            ("pending", "To Send"),
+            ("sent", "Sent"),
+            ("skipped", "Nothing to Send"),
+            ("failed", "Failed"),
+        ],
+        required=True,
+        default="pending",
+        readonly=True,
+        help="Nothing to Send: no recipient with an e-mail address, or the subject "
+        "or the template no longer exists. Failed: the e-mail could not be made; "
+        "see the error, fix the template and retry.",
+    )
+    attempts = fields.Integer(readonly=True)
+    next_attempt_at = fields.Datetime(
+        string="Next Attempt", readonly=True, default=fields.Datetime.now
+    )
+    last_error = fields.Text(string="Error", readonly=True)
+    sent_at = fields.Datetime(readonly=True)
+    message_id = fields.Many2one(
+        "mail.message", string="Message", readonly=True, ondelete="set null"
+    )
+
+    def init(self):
+        # Delivery reads only what is pending: keep that index small.
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS aftersales_event_notification_pending_idx
+                   ON aftersales_event_notification (next_attempt_at, id)
+                WHERE state = 'pending'"""
+        )
+
+    # ------------------------------------------------------------------
+    # Which events send what
+    # ------------------------------------------------------------------
 
     @api.model
     def _get_notification_templates(self):
@@ -56,127 +202,299 @@ class AftersalesEventNotification(models.AbstractModel):
         internal users ever receive them, never the customer or a portal user."""
         return {"sla.warning", "sla.breached"}
 
-    def _queue_notifications(self, event_ids, vals_list):
-        """Called by :meth:`_append_events` once its events are inserted: remember
-        the events that send an e-mail, to send it just before the transaction
-        commits (:meth:`_send_queued_notifications`, a pre-commit hook).
+    # ------------------------------------------------------------------
+    # Queueing: in the event's transaction
+    # ------------------------------------------------------------------
 
-        Why before commit and not at once: the fact must be complete when the
-        e-mail is rendered (a new ticket's SLA clocks are projected after its
-        ``ticket.reported`` event, a resolution moves the stage after its event),
-        and an e-mail belongs to the transaction that recorded the fact: a rolled
-        back transaction sends nothing, a committed one sends exactly once. Costs
-        one dictionary lookup per event for types that send nothing. The context
-        key ``aftersales_no_notify`` (imports, bulk jobs, benchmarks) skips it.
+    @api.model
+    def _queue_notifications(self, event_ids, vals_list):
+        """Called by :meth:`aftersales.event._append_events` once its events are
+        inserted: record a notification for each event that sends an e-mail, in
+        this transaction, and deliver them once it has committed.
+
+        Why after the commit: the fact must be complete when the e-mail is
+        rendered (a new ticket's SLA clocks are projected after its
+        ``ticket.reported`` event), and an e-mail belongs to the transaction that
+        recorded the fact: a rolled back transaction sends nothing, a committed one
+        sends exactly once, whatever happens to the delivery. Costs one dictionary
+        lookup per event for types that send nothing.
         """
-        if self.env.context.get("aftersales_no_notify"):
-            return
+        if _SILENCED.get():
+            return self.browse()
         templates = self._get_notification_templates()
-        notices = [
-            _Notice(
-                event_id,
-                vals["event_type"],
-                vals["res_model"],
-                vals["res_id"],
-                vals["payload"],
-                vals["reason"],
-                vals["occurred_at"],
-            )
+        rows = [
+            {
+                "event_id": event_id,
+                "company_id": vals["company_id"],
+                "res_model": vals["res_model"],
+                "res_id": vals["res_id"],
+            }
             for event_id, vals in zip(event_ids, vals_list, strict=True)
             if vals["event_type"] in templates and vals["res_model"] and vals["res_id"]
         ]
-        if not notices:
-            return
-        precommit = self.env.cr.precommit
-        pending = precommit.data.get(_NOTIFY_KEY)
+        if not rows:
+            return self.browse()
+        # The queue is the application's: no user writes it.
+        notifications = self.sudo().create(rows)
+        self._deliver_after_commit(notifications.ids)
+        return notifications
+
+    def _deliver_after_commit(self, ids):
+        data = self.env.cr.postcommit.data
+        pending = data.get("aftersales.event.notification")
         if pending is None:
-            pending = precommit.data[_NOTIFY_KEY] = []
-            precommit.add(self._send_queued_notifications)
-        pending.extend(notices)
+            pending = data["aftersales.event.notification"] = []
+            self.env.cr.postcommit.add(
+                lambda: _deliver_postcommit(self.env.cr.dbname, pending)
+            )
+        pending.extend(ids)
 
-    def _send_queued_notifications(self):
-        """Pre-commit hook: send the e-mails of the events queued so far."""
-        notices = self.env.cr.precommit.data.pop(_NOTIFY_KEY, None)
-        if notices:
-            self._send_notifications(notices)
+    # ------------------------------------------------------------------
+    # Delivery: after the commit, one transaction per notification
+    # ------------------------------------------------------------------
 
-    def _send_notifications(self, notices):
-        """Post each notice's template on its subject's chatter, as the system on
-        behalf of the acting user, to the recipients of its type; the mails go
-        through Odoo's mail queue.
+    @api.model
+    def _deliver(self, ids, commit=True):
+        """Deliver the pending notifications ``ids``, each in a transaction of its
+        own when ``commit`` (without it, under tests, in savepoints of the current
+        transaction).
 
-        Subjects are read in one batch per model (prefetch): per event, only the
-        recipients' check and, when there is someone to write to, the rendering
-        cost queries. A template that fails to render is logged and skipped: the
-        business transaction never fails because of an e-mail.
+        :return: how many were ``sent``, ``skipped`` (nothing to send), met a
+            ``conflict`` or another error (``retry``: both are tried again later),
+            ``failed`` for good, or were ``busy`` (delivered or being delivered
+            by another worker).
         """
-        env = self.env(su=True, context=clean_context(self.env.context))
-        Event = self.with_env(env)
-        templates = Event._get_notification_templates()
-        internal_types = Event._get_internal_notification_types()
-        subjects = {}
-        ids_by_model = defaultdict(list)
-        for notice in notices:
-            ids_by_model[notice.res_model].append(notice.res_id)
-        for model, ids in ids_by_model.items():
-            if model in env and hasattr(env[model], "message_post_with_source"):
-                subjects.update(
-                    ((model, record.id), record)
-                    for record in env[model].browse(ids).exists()
-                )
-        skipped = defaultdict(int)
-        for notice in notices:
-            record = subjects.get((notice.res_model, notice.res_id))
-            template = env.ref(templates.get(notice.event_type, ""), False) or None
-            if record is None or template is None:
-                continue
-            payload = json.loads(notice.payload or "{}")
-            internal = notice.event_type in internal_types
-            partners = Event._get_notification_recipients(
-                notice.event_type, record, payload, notice
-            )
-            if internal:
-                partners = partners.filtered(
-                    lambda partner: partner.user_ids
-                    and not any(partner.user_ids.mapped("share"))
-                )
-            partners = partners.filtered("email")
-            if not partners:
-                skipped[notice.event_type] += 1
-                continue
-            Event._post_notification(
-                record, template, partners, internal, notice, payload
-            )
-        if skipped:
-            _logger.info(
-                "Service ledger: no e-mail sent for %s (no recipient with an "
-                "e-mail address)",
-                ", ".join(
-                    f"{count} {etype}" for etype, count in sorted(skipped.items())
-                ),
-            )
+        counts = dict.fromkeys(
+            ("sent", "skipped", "conflict", "retry", "failed", "busy"), 0
+        )
+        cr = self.env.cr
+        for notification_id in ids:
+            try:
+                # A lost race is expected and handled here (and the error kept on
+                # the notification): keep it out of the log, where odoo.sql_db
+                # would report it as a bad query.
+                with _quiet_sql():
+                    if commit:
+                        outcome = self._deliver_one(notification_id)
+                        self.env.flush_all()
+                        cr.commit()  # pylint: disable=invalid-commit
+                    else:
+                        with cr.savepoint():
+                            outcome = self._deliver_one(notification_id)
+            except TRANSIENT_ERRORS as error:
+                # Another transaction wrote what the e-mail touches (the customer,
+                # the ticket's followers...): nothing of this try is kept; it is
+                # tried again later, from a fresh snapshot.
+                if commit:
+                    cr.rollback()
+                self.env.invalidate_all()
+                outcome = self._record_conflict(notification_id, error)
+                if commit:
+                    cr.commit()  # pylint: disable=invalid-commit
+            counts[outcome] += 1
+        return counts
 
-    def _post_notification(self, record, template, partners, internal, notice, payload):
-        """Post ``template`` on ``record`` to ``partners``, in a savepoint: a failure
-        is logged and leaves the transaction as it was."""
-        render_context = self._get_notification_render_context(notice, payload)
+    def _lock_pending(self, notification_id):
+        """Lock the notification if it is still pending and nobody else holds it."""
+        self.env.cr.execute(
+            """SELECT id FROM aftersales_event_notification
+                WHERE id = %s AND state = 'pending'
+                  FOR NO KEY UPDATE SKIP LOCKED""",
+            [notification_id],
+        )
+        return bool(self.env.cr.fetchone())
+
+    def _deliver_one(self, notification_id):
+        if not self._lock_pending(notification_id):
+            return "busy"  # delivered, or being delivered by another worker
+        notification = self.browse(notification_id)
+        notification.invalidate_recordset()
         try:
             with self.env.cr.savepoint():
-                record.with_context(**render_context).message_post_with_source(
-                    template,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_note" if internal else "mail.mt_comment",
-                    partner_ids=partners.ids,
-                    force_send=False,
-                )
-        except Exception:  # pylint: disable=broad-except
-            _logger.exception(
-                "Service ledger: e-mail %s of event %s (%s) on %s could not be sent",
-                template.name,
-                notice.event_id,
-                notice.event_type,
-                record.display_name,
+                message = notification._send()
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as error:  # pylint: disable=broad-except
+            # Whatever fails in the template or the mail layer must not lose the
+            # notification: it is kept, with its error, and tried again.
+            return notification._record_failure(error, transient=False)
+        notification.write(
+            {
+                "state": "sent" if message else "skipped",
+                "attempts": notification.attempts + 1,
+                "sent_at": fields.Datetime.now(),
+                "message_id": message.id if message else False,
+                "last_error": False,
+            }
+        )
+        return "sent" if message else "skipped"
+
+    def _record_conflict(self, notification_id, error):
+        """After a conflict rolled the try back: count it and schedule the next one,
+        unless another worker delivered or holds the notification meanwhile."""
+        try:
+            with self.env.cr.savepoint(flush=False), _quiet_sql():
+                if not self._lock_pending(notification_id):
+                    return "busy"
+                self.browse(notification_id)._record_failure(error, transient=True)
+                return "conflict"
+        except TRANSIENT_ERRORS:
+            return "busy"  # someone else changed it since our snapshot
+
+    def _record_failure(self, error, transient):
+        self.ensure_one()
+        attempts = self.attempts + 1
+        final = not transient and attempts >= MAX_ATTEMPTS
+        self.write(
+            {
+                "attempts": attempts,
+                "last_error": str(error)[:2000],
+                "state": "failed" if final else "pending",
+                "next_attempt_at": fields.Datetime.now()
+                + timedelta(seconds=_retry_delay(attempts, transient)),
+            }
+        )
+        self.flush_recordset()
+        event = self.event_id
+        if final:
+            _logger.error(
+                "Service ledger: e-mail of event %s (%s) on %s,%s could not be sent "
+                "after %d attempts: %s",
+                event.id,
+                event.event_type,
+                self.res_model,
+                self.res_id,
+                attempts,
+                error,
             )
+            return "failed"
+        _logger.log(
+            logging.INFO if transient else logging.WARNING,
+            "Service ledger: e-mail of event %s (%s) could not be sent (attempt %d, "
+            "retried later): %s",
+            event.id,
+            event.event_type,
+            attempts,
+            error,
+        )
+        return "retry"
+
+    def _send(self):
+        """Post the template of this notification's event on its subject, to the
+        recipients of its type, as the system in the name of the event's author.
+
+        :return: the ``mail.message`` posted, or None when there is nothing to send
+            (no recipient with an e-mail address, subject or template gone).
+        """
+        self.ensure_one()
+        event = self.event_id.sudo()
+        author = event.author_id if event.author_id.active else self.env.user
+        env = self.env(user=author.id, su=True, context={})
+        notifier = self.with_env(env)
+        template = env.ref(
+            notifier._get_notification_templates().get(event.event_type, ""), False
+        )
+        model = env[self.res_model] if self.res_model in env else None
+        if (
+            not template
+            or model is None
+            or not hasattr(model, "message_post_with_source")
+        ):
+            return None
+        record = model.browse(self.res_id).exists()
+        if not record:
+            return None
+        notice = _Notice(
+            event.id,
+            event.event_type,
+            event.res_model,
+            event.res_id,
+            event.payload,
+            event.reason,
+            event.occurred_at,
+        )
+        payload = json.loads(notice.payload or "{}")
+        internal = notice.event_type in notifier._get_internal_notification_types()
+        partners = notifier._get_notification_recipients(
+            notice.event_type, record, payload, notice
+        )
+        if internal:
+            partners = partners.filtered(
+                lambda partner: partner.user_ids
+                and not any(partner.user_ids.mapped("share"))
+            )
+        partners = partners.filtered("email")
+        if not partners:
+            _logger.info(
+                "Service ledger: no e-mail sent for 1 %s (no recipient with an "
+                "e-mail address)",
+                notice.event_type,
+            )
+            return None
+        render_context = notifier._get_notification_render_context(notice, payload)
+        return record.with_context(**render_context).message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note" if internal else "mail.mt_comment",
+            partner_ids=partners.ids,
+            force_send=False,
+        )
+
+    @api.model
+    def _cron_deliver(self, batch_size=200):
+        """Scheduled action: deliver the notifications whose time has come, one
+        batch per call (Odoo 18's cron loop calls again while work remains)."""
+        testing = getattr(threading.current_thread(), "testing", False)
+        self.env.cr.execute(
+            """SELECT id FROM aftersales_event_notification
+                WHERE state = 'pending' AND next_attempt_at <= %s
+             ORDER BY id LIMIT %s""",
+            [fields.Datetime.now(), batch_size + 1],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        counts = self._deliver(ids[:batch_size], commit=not testing)
+        done = sum(counts.values())
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=max(0, len(ids) - batch_size)
+        )
+        if counts["retry"] or counts["conflict"]:
+            self._trigger_delivery()
+        return counts
+
+    @api.model
+    def _trigger_delivery(self):
+        """Have the scheduled action run when the next retry is due."""
+        self.env.cr.execute(
+            """SELECT min(next_attempt_at) FROM aftersales_event_notification
+                WHERE state = 'pending'"""
+        )
+        due = self.env.cr.fetchone()[0]
+        cron = self.env.ref("aftersales_sla.ir_cron_aftersales_notify", False)
+        if due and cron:
+            cron.sudo()._trigger(max(due, fields.Datetime.now()))
+
+    def action_retry(self):
+        """Managers: send failed notifications again (after fixing the template)."""
+        if not self.env.user.has_group("aftersales_sla.group_aftersales_manager"):
+            raise AccessError(
+                self.env._("Only After-Sales managers can retry notifications.")
+            )
+        self.check_access("read")
+        failed = self.filtered(lambda n: n.state == "failed")
+        # The queue's state is the application's: written as the system.
+        failed.sudo().write(
+            {
+                "state": "pending",
+                "attempts": 0,
+                "next_attempt_at": fields.Datetime.now(),
+            }
+        )
+        self._deliver_after_commit(failed.ids)
+        return True
+
+    # ------------------------------------------------------------------
+    # Recipients and rendering
+    # ------------------------------------------------------------------
 
     @api.model
     def _get_notification_render_context(self, notice, payload):
@@ -269,3 +587,39 @@ class AftersalesEventNotification(models.AbstractModel):
         if filer and filer.share:
             partners |= filer.partner_id
         return partners
+
+
+def _deliver_postcommit(dbname, ids):
+    """Post-commit hook: deliver what the committed transaction queued, on a
+    connection of its own; a conflict is retried a few times at once, then left to
+    the scheduled action."""
+    if not ids:
+        return
+    remaining = sorted(set(ids))
+    try:
+        with closing(db_connect(dbname).cursor()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            Notification = env["aftersales.event.notification"]
+            for attempt in range(POSTCOMMIT_RETRIES):
+                counts = Notification._deliver(remaining, commit=True)
+                if not counts["conflict"]:
+                    break
+                cr.execute(
+                    """SELECT id FROM aftersales_event_notification
+                        WHERE id = ANY(%s) AND state = 'pending'""",
+                    [remaining],
+                )
+                remaining = [row[0] for row in cr.fetchall()]
+                cr.commit()  # pylint: disable=invalid-commit
+                if not remaining:
+                    break
+                # Let the concurrent transaction finish, then retry from a fresh
+                # snapshot.
+                time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+            if counts["conflict"] or counts["retry"]:
+                Notification._trigger_delivery()
+                cr.commit()  # pylint: disable=invalid-commit
+    except psycopg2.Error:
+        # Never fail the user's (already committed) request for this: the queue
+        # keeps the notifications and the scheduled action delivers them.
+        _logger.info("Service ledger: post-commit delivery deferred", exc_info=True)
