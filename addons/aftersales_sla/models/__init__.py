@@ -27,3 +27,4 @@ from . import account_move_line
 from . import account_move
 from . import res_config_settings
 from . import aftersales_penalty_invoicing
+from . import aftersales_input_checks

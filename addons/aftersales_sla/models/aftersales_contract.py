@@ -24,6 +24,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
+from ..tools import inputs
+
 #: Set only while :meth:`AftersalesContract._apply_amendment` writes the amended
 #: terms. A context variable, not a context key, so that no RPC caller can set it.
 _AMENDING = contextvars.ContextVar("aftersales_contract_amending", default=False)
@@ -541,6 +543,7 @@ class AftersalesContract(models.Model):
 
     def _get_state_reason(self, reason):
         self.ensure_one()
+        reason = inputs.to_text(self.env, reason, self.env._("Reason"))
         reason = (
             reason
             or self.env.context.get("aftersales_contract_reason")
@@ -638,7 +641,9 @@ class AftersalesContract(models.Model):
         context key ``aftersales_contract_reason`` or field ``state_reason``) and a
         termination date (default today)."""
         self._check_state(IN_FORCE, self.env._("terminated"))
-        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        date = inputs.to_date(
+            self.env, date, self.env._("Termination date")
+        ) or fields.Date.context_today(self)
         entries = []
         for contract in self:
             contract_reason = contract._get_state_reason(reason)
