@@ -13,6 +13,7 @@ from . import aftersales_sla_policy
 from . import aftersales_sla_target
 from . import aftersales_contract_line_mixin
 from . import aftersales_contract
+from . import aftersales_contract_caps
 from . import aftersales_contract_product
 from . import aftersales_contract_fee
 from . import aftersales_contract_annex

@@ -237,19 +237,30 @@ class AftersalesPenalty(models.Model):
 
     @api.model
     def _caps(self, contract):
-        """(term cap, period cap) of a contract; None where there is none."""
+        """(term cap, period cap) of a contract; None where there is none. A cap
+        whose flag is on applies whatever its value: 0 is a cap of zero."""
         value = contract.amount_value
 
-        def cap(amount, percent):
-            caps = [
-                c for c in (amount, value * percent / 100.0 if percent else 0.0) if c
-            ]
+        def cap(amount, percent, has_amount, has_percent):
+            caps = []
+            if has_amount:
+                caps.append(amount or 0.0)
+            if has_percent:
+                caps.append(value * (percent or 0.0) / 100.0)
             return min(caps) if caps else None
 
         return (
-            cap(contract.penalty_cap_amount, contract.penalty_cap_percent),
             cap(
-                contract.penalty_period_cap_amount, contract.penalty_period_cap_percent
+                contract.penalty_cap_amount,
+                contract.penalty_cap_percent,
+                contract.has_penalty_cap_amount,
+                contract.has_penalty_cap_percent,
+            ),
+            cap(
+                contract.penalty_period_cap_amount,
+                contract.penalty_period_cap_percent,
+                contract.has_penalty_period_cap_amount,
+                contract.has_penalty_period_cap_percent,
             ),
         )
 
