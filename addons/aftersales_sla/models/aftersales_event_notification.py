@@ -108,10 +108,11 @@ def notifications_silenced():
 
 
 def _retry_delay(attempts, transient):
-    """Seconds to wait before the next try: 10 s, 20 s, 40 s ... up to 10 min for
-    conflicts; 1 min, 5 min, 25 min for other errors."""
+    """Seconds to wait before the next try: 5 s, 10 s, 20 s, 40 s, then every
+    minute for conflicts (they pass with the load that causes them); 1 min, 5 min,
+    25 min for other errors."""
     if transient:
-        return min(600, 10 * 2 ** max(0, attempts - 1))
+        return min(60, 5 * 2 ** max(0, attempts - 1))
     return 60 * 5 ** max(0, attempts - 1)
 
 
