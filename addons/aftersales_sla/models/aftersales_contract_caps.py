@@ -9,6 +9,7 @@ non-zero cap; writing a non-zero cap turns its flag on.
 """
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 #: (flag, value field) of each cap.
 CAP_FIELDS = (
@@ -19,6 +20,8 @@ CAP_FIELDS = (
 )
 
 
+# A file of its own on purpose: the caps' flags apart from the contract's other
+# terms. pylint: disable=consider-merging-classes-inherited
 class AftersalesContract(models.Model):
     _inherit = "aftersales.contract"
 
@@ -58,8 +61,11 @@ class AftersalesContract(models.Model):
         if new:
             for flag, value in CAP_FIELDS:
                 cr.execute(
-                    f"UPDATE aftersales_contract "  # noqa: S608 (constant names)
-                    f"SET {flag} = coalesce({value}, 0) != 0"
+                    SQL(
+                        "UPDATE aftersales_contract SET %s = coalesce(%s, 0) != 0",
+                        SQL.identifier(flag),
+                        SQL.identifier(value),
+                    )
                 )
         return result
 
@@ -104,7 +110,7 @@ class AftersalesContract(models.Model):
         "amount_value",
     )
     def _compute_penalty_cap_left(self):
-        super()._compute_penalty_cap_left()
+        result = super()._compute_penalty_cap_left()
         Penalty = self.env["aftersales.penalty"]
         for contract in self:
             term_cap = Penalty._caps(contract)[0]
@@ -113,3 +119,4 @@ class AftersalesContract(models.Model):
                 if term_cap is not None
                 else 0.0
             )
+        return result

@@ -7,6 +7,9 @@ from odoo import api, models
 
 from ..tools.inputs import check_vals
 
+# One file for the input checks of every model, on purpose (they are one concern).
+# pylint: disable=consider-merging-classes-inherited
+
 
 class AftersalesTicket(models.Model):
     _inherit = "aftersales.ticket"

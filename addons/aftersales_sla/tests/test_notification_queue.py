@@ -199,7 +199,7 @@ class TestNotificationQueue(BaseCase):
             Notification._cron_deliver()
             notification.invalidate_recordset()
             self.assertEqual(notification.state, "pending")
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             with freeze_time(notification.next_attempt_at):
                 counts = Notification._cron_deliver()
             self.assertGreaterEqual(counts["sent"], 1)
@@ -207,7 +207,7 @@ class TestNotificationQueue(BaseCase):
             self.assertEqual(notification.state, "sent")
             self.assertEqual(received(env, ticket_ids), {ticket_ids[0]: 1})
             self.assertEqual(calls.count(notification.id), 2)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
 
 @tagged("post_install", "-at_install")
