@@ -6,7 +6,7 @@ Plain functions taking the environment (for the translation of the messages).
 """
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from odoo import fields, models
 from odoo.exceptions import ValidationError
@@ -63,7 +63,7 @@ def to_datetime(env, value, label, required=False):
             )
         )
     if result.tzinfo is not None:
-        result = result.astimezone(None).replace(tzinfo=None)
+        result = result.astimezone(timezone.utc).replace(tzinfo=None)
     _check_year(env, result.year, label)
     return result
 
