@@ -51,6 +51,7 @@
         "views/res_config_settings_views.xml",
         "views/aftersales_portal_templates.xml",
         "views/aftersales_sla_menus.xml",
+        "views/aftersales_event_notification_views.xml",
     ],
     "demo": [
         "demo/aftersales_demo.xml",

@@ -5,11 +5,75 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import content_disposition, request
 
+from odoo.addons.mail.controllers.attachment import AttachmentController
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-#: Largest attachment a customer may upload with a ticket.
+#: Largest file a customer may upload (ticket photos, comments, dispute evidence).
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+#: Largest total a customer may upload to one ticket or penalty, over all requests.
+MAX_RECORD_ATTACHMENT_BYTES = 25 * 1024 * 1024
+#: Most files in one request.
+MAX_UPLOAD_FILES = 10
+#: Read uploads in pieces of this size: the limits stop the reading, not the end.
+UPLOAD_CHUNK = 64 * 1024
+
+
+def _uploads_of(thread_model):
+    """Models whose customer uploads the portal limits."""
+    return thread_model in ("aftersales.ticket", "aftersales.penalty")
+
+
+def _customer_bytes(env, model, res_id):
+    """What customers (portal and public users) uploaded to a record so far."""
+    env.cr.execute(
+        """SELECT coalesce(sum(a.file_size), 0) FROM ir_attachment a
+             JOIN res_users u ON u.id = a.create_uid
+            WHERE a.res_model = %s AND a.res_id = %s AND u.share""",
+        [model, res_id],
+    )
+    return env.cr.fetchone()[0]
+
+
+def read_uploads(env, uploads, used=0):
+    """Read customer uploads within the limits, piece by piece.
+
+    The request as a whole is refused from its announced length before anything
+    is read; each file is read in pieces and given up at the first byte beyond
+    the per-file limit or the record's total (``used`` counts what the record
+    holds already), so an oversized upload never ends up in memory. (Werkzeug
+    spools uploads over 500 KB to a temporary file while parsing the form.)
+
+    :return: ([(name, content, mimetype)], None) or (None, error message)
+    """
+    uploads = [upload for upload in uploads if upload.filename]
+    if len(uploads) > MAX_UPLOAD_FILES:
+        return None, env._("At most %s files at once.", MAX_UPLOAD_FILES)
+    length = request.httprequest.content_length or 0
+    if length > MAX_RECORD_ATTACHMENT_BYTES - used + 64 * 1024:
+        return None, env._(
+            "The files are too large: at most 10 MB each and 25 MB in all for one "
+            "ticket or penalty."
+        )
+    files, total = [], used
+    for upload in uploads:
+        chunks, size = [], 0
+        while True:
+            chunk = upload.stream.read(UPLOAD_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_ATTACHMENT_BYTES:
+                return None, env._("%s is larger than 10 MB.", upload.filename)
+            if total + size > MAX_RECORD_ATTACHMENT_BYTES:
+                return None, env._(
+                    "The files are too large: at most 10 MB each and 25 MB in all "
+                    "for one ticket or penalty."
+                )
+            chunks.append(chunk)
+        total += size
+        files.append((upload.filename, b"".join(chunks), upload.mimetype))
+    return files, None
 
 
 class AftersalesPortal(CustomerPortal):
@@ -346,17 +410,13 @@ class AftersalesPortal(CustomerPortal):
                 service_type = service_type.browse()
             if not service_type:
                 errors.append(request.env._("Unknown service type."))
-        uploads = request.httprequest.files.getlist("attachments")
         files = []
-        for upload in uploads:
-            if not upload.filename:
-                continue
-            content = upload.read()
-            if len(content) > MAX_ATTACHMENT_BYTES:
-                errors.append(
-                    request.env._("%s is larger than 10 MB.", upload.filename)
-                )
-            files.append((upload.filename, content, upload.mimetype))
+        if not errors:
+            files, error = read_uploads(
+                request.env, request.httprequest.files.getlist("attachments")
+            )
+            if error:
+                errors.append(error)
         if errors:
             return None, errors
         values = {
@@ -403,8 +463,24 @@ class AftersalesPortal(CustomerPortal):
     # Penalties and disputes
     # ------------------------------------------------------------------
 
+    def _penalty_page_errors(self):
+        """The messages the penalties page shows for an ``?error=`` code: the page
+        never echoes text from its URL."""
+        return {
+            "reason": request.env._("Say why you dispute this penalty."),
+            "refused": request.env._(
+                "The dispute could not be recorded: the penalty may no longer be "
+                "open to dispute."
+            ),
+        }
+
     @http.route("/my/aftersales/penalties", type="http", auth="user", website=True)
-    def portal_my_aftersales_penalties(self, **kw):
+    def portal_my_aftersales_penalties(self, error=None, **kw):
+        return self._render_penalties(
+            error=self._penalty_page_errors().get(error), disputed=kw.get("disputed")
+        )
+
+    def _render_penalties(self, error=None, disputed=None):
         penalties = request.env["aftersales.penalty"].search(
             [("parent_id", "=", False)], order="assessed_at desc"
         )
@@ -416,8 +492,8 @@ class AftersalesPortal(CustomerPortal):
             penalties=penalties,
             statement_contracts=contracts,
             page_name="aftersales_penalty",
-            disputed=kw.get("disputed"),
-            error=kw.get("error"),
+            disputed=disputed,
+            error=error,
         )
         return request.render("aftersales_sla.portal_my_aftersales_penalties", values)
 
@@ -438,20 +514,14 @@ class AftersalesPortal(CustomerPortal):
             return request.redirect("/my")
         reason = (reason or "").strip()
         if not reason:
-            return request.redirect(
-                "/my/aftersales/penalties?error="
-                + request.env._("Say why you dispute this penalty.")
-            )
-        files = []
-        for upload in request.httprequest.files.getlist("attachments"):
-            if upload.filename:
-                content = upload.read()
-                if len(content) > MAX_ATTACHMENT_BYTES:
-                    return request.redirect(
-                        "/my/aftersales/penalties?error="
-                        + request.env._("%s is larger than 10 MB.", upload.filename)
-                    )
-                files.append((upload.filename, content, upload.mimetype))
+            return request.redirect("/my/aftersales/penalties?error=reason")
+        files, error = read_uploads(
+            request.env,
+            request.httprequest.files.getlist("attachments"),
+            used=_customer_bytes(request.env, "aftersales.penalty", penalty.id),
+        )
+        if error:
+            return self._render_penalties(error=error)
         try:
             with request.env.cr.savepoint():
                 attachments = (
@@ -472,5 +542,36 @@ class AftersalesPortal(CustomerPortal):
                 )
                 penalty.action_dispute(reason, attachments)
         except (UserError, ValidationError, AccessError) as error:
-            return request.redirect("/my/aftersales/penalties?error=" + str(error))
+            # Rendered, not redirected: the message is the server's, not the URL's.
+            return self._render_penalties(error=str(error))
         return request.redirect("/my/aftersales/penalties?disputed=1")
+
+    # ------------------------------------------------------------------
+    # Uploads from the chatter (comments with files)
+    # ------------------------------------------------------------------
+
+
+class AftersalesAttachmentController(AttachmentController):
+    @http.route()
+    def mail_attachment_upload(
+        self, ufile, thread_id, thread_model, is_pending=False, **kwargs
+    ):
+        """Customers' files on a ticket's or penalty's chatter keep the portal's
+        limits (per file and per record), checked while reading."""
+        user = request.env.user
+        if _uploads_of(thread_model) and user.share:
+            try:
+                res_id = int(thread_id)
+            except (TypeError, ValueError):
+                res_id = 0
+            _files, error = read_uploads(
+                request.env,
+                [ufile],
+                used=_customer_bytes(request.env, thread_model, res_id),
+            )
+            if error:
+                return request.make_json_response({"error": error}, status=413)
+            ufile.stream.seek(0)
+        return super().mail_attachment_upload(
+            ufile, thread_id, thread_model, is_pending=is_pending, **kwargs
+        )

@@ -1,6 +1,7 @@
 from . import aftersales_event_chain
 from . import aftersales_event
 from . import aftersales_event_access
+from . import aftersales_event_notification
 from . import res_company
 from . import aftersales_calendar_change_mixin
 from . import resource_calendar
@@ -17,6 +18,7 @@ from . import aftersales_contract_lifecycle
 from . import aftersales_contract_terms
 from . import aftersales_contract_matching
 from . import aftersales_contract_penalty
+from . import aftersales_contract_caps
 from . import aftersales_contract_product
 from . import aftersales_contract_fee
 from . import aftersales_contract_annex
@@ -33,3 +35,4 @@ from . import account_move_line
 from . import account_move
 from . import res_config_settings
 from . import aftersales_penalty_invoicing
+from . import aftersales_input_checks

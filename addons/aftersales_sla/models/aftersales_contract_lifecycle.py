@@ -7,7 +7,7 @@ each appending its event to the service ledger.
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import door
+from ..tools import door, inputs
 from .aftersales_contract import CONTRACT, IN_FORCE
 
 
@@ -52,6 +52,7 @@ class AftersalesContract(models.Model):
 
     def _get_state_reason(self, reason):
         self.ensure_one()
+        reason = inputs.to_text(self.env, reason, self.env._("Reason"))
         reason = (
             reason
             or self.env.context.get("aftersales_contract_reason")
@@ -153,7 +154,9 @@ class AftersalesContract(models.Model):
         context key ``aftersales_contract_reason`` or field ``state_reason``) and a
         termination date (default today)."""
         self._check_state(IN_FORCE, self.env._("terminated"))
-        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        date = inputs.to_date(
+            self.env, date, self.env._("Termination date")
+        ) or fields.Date.context_today(self)
         entries = []
         for contract in self:
             contract_reason = contract._get_state_reason(reason)

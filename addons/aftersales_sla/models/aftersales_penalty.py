@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_round, mute_logger
 from odoo.tools.sql import index_exists
 
-from ..tools import door
+from ..tools import door, inputs
 
 WAIVER_REASONS = [
     ("force_majeure", "Force majeure"),
@@ -269,19 +269,30 @@ class AftersalesPenalty(models.Model):
 
     @api.model
     def _caps(self, contract):
-        """(term cap, period cap) of a contract; None where there is none."""
+        """(term cap, period cap) of a contract; None where there is none. A cap
+        whose flag is on applies whatever its value: 0 is a cap of zero."""
         value = contract.amount_value
 
-        def cap(amount, percent):
-            caps = [
-                c for c in (amount, value * percent / 100.0 if percent else 0.0) if c
-            ]
+        def cap(amount, percent, has_amount, has_percent):
+            caps = []
+            if has_amount:
+                caps.append(amount or 0.0)
+            if has_percent:
+                caps.append(value * (percent or 0.0) / 100.0)
             return min(caps) if caps else None
 
         return (
-            cap(contract.penalty_cap_amount, contract.penalty_cap_percent),
             cap(
-                contract.penalty_period_cap_amount, contract.penalty_period_cap_percent
+                contract.penalty_cap_amount,
+                contract.penalty_cap_percent,
+                contract.has_penalty_cap_amount,
+                contract.has_penalty_cap_percent,
+            ),
+            cap(
+                contract.penalty_period_cap_amount,
+                contract.penalty_period_cap_percent,
+                contract.has_penalty_period_cap_amount,
+                contract.has_penalty_period_cap_percent,
             ),
         )
 
@@ -539,8 +550,13 @@ class AftersalesPenalty(models.Model):
     def action_waive(self, reason=None, note=None):
         self._check_manager()
         reason = reason or self.env.context.get("aftersales_waiver_reason")
-        note = note or self.env.context.get("aftersales_waiver_note")
-        if reason not in dict(WAIVER_REASONS):
+        note = inputs.to_text(
+            self.env,
+            note or self.env.context.get("aftersales_waiver_note"),
+            self.env._("Note"),
+            max_length=inputs.MAX_TEXT,
+        )
+        if not isinstance(reason, str) or reason not in dict(WAIVER_REASONS):
             raise ValidationError(self.env._("Waiving a penalty needs a reason."))
         if reason == "other" and not note:
             raise ValidationError(self.env._("Say why the penalty is waived."))
@@ -559,9 +575,28 @@ class AftersalesPenalty(models.Model):
     @door.opens(PENALTY)
     def action_dispute(self, reason, attachments=None):
         """The other party disputes the penalty (portal, or a manager on its
-        behalf): it is on hold until a manager upholds, reduces or waives it."""
+        behalf): it is on hold until a manager upholds, reduces or waives it.
+
+        :param attachments: ``ir.attachment`` records (or their ids over RPC) the
+            caller can read: the evidence.
+        """
+        reason = inputs.to_text(
+            self.env, reason, self.env._("Reason"), max_length=inputs.MAX_TEXT
+        )
         if not reason:
             raise ValidationError(self.env._("A dispute needs a reason."))
+        Attachment = self.env["ir.attachment"]
+        if attachments and not isinstance(attachments, models.BaseModel):
+            if not isinstance(attachments, list | tuple) or not all(
+                isinstance(i, int) and not isinstance(i, bool) for i in attachments
+            ):
+                raise ValidationError(
+                    self.env._("The evidence must be a list of attachment ids.")
+                )
+            attachments = Attachment.browse(attachments)
+            if len(attachments.exists()) != len(set(attachments.ids)):
+                raise ValidationError(self.env._("Some evidence does not exist."))
+            attachments.check_access("read")
         for penalty in self:
             if not self.env.user.has_group("aftersales_sla.group_aftersales_manager"):
                 customer = self.env.user.commercial_partner_id
@@ -585,9 +620,21 @@ class AftersalesPenalty(models.Model):
         """Settle a dispute: ``uphold``, ``reduce`` (by ``amount``, a new adjusting
         penalty) or ``waive``; optionally with a mediator's opinion."""
         self._check_manager()
+        if not isinstance(outcome, str) or outcome not in ("uphold", "reduce", "waive"):
+            raise ValidationError(
+                self.env._("Unknown dispute outcome: %s", str(outcome)[:60])
+            )
+        if amount not in (None, False):
+            amount = inputs.to_number(
+                self.env, amount, self.env._("Reduction"), minimum=0
+            )
+        opinion = inputs.to_text(
+            self.env, opinion, self.env._("Opinion"), max_length=inputs.MAX_TEXT
+        )
+        note = inputs.to_text(
+            self.env, note, self.env._("Note"), max_length=inputs.MAX_TEXT
+        )
         self._check_state(("disputed",), self.env._("settled"))
-        if outcome not in ("uphold", "reduce", "waive"):
-            raise ValidationError(self.env._("Unknown dispute outcome: %s", outcome))
         if opinion:
             self.sudo().write({"mediator_opinion": opinion})
         if outcome == "waive":

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools import door
+from ..tools import door, inputs
 from .aftersales_sla_target import PRIORITIES
 
 #: A reported time further in the past than this needs a reason (a phone report
@@ -964,7 +964,7 @@ class AftersalesTicket(models.Model):
     def _occurred(self, when):
         """Validate the time a milestone is recorded for (default now)."""
         now = fields.Datetime.now()
-        when = fields.Datetime.to_datetime(when) if when else now
+        when = inputs.to_datetime(self.env, when, self.env._("Time")) or now
         for ticket in self:
             if when > now + timedelta(seconds=60):
                 raise ValidationError(
@@ -983,6 +983,7 @@ class AftersalesTicket(models.Model):
 
     @door.opens(TICKET)
     def _milestone(self, field, event_type, when=None, reason=None, extra=None):
+        reason = inputs.to_text(self.env, reason, self.env._("Reason"))
         self._check_open()
         when = self._occurred(when)
         todo = self.filtered(lambda ticket: not ticket[field])
@@ -1041,6 +1042,12 @@ class AftersalesTicket(models.Model):
     def action_accept(self, acceptance="customer", when=None):
         """The customer accepts the resolved service (or it is accepted
         automatically after the contract's days); acceptance closes the ticket."""
+        if acceptance not in dict(
+            self._fields["acceptance"]._description_selection(self.env)
+        ):
+            raise ValidationError(
+                self.env._("Unknown kind of acceptance: %r", str(acceptance)[:60])
+            )
         for ticket in self:
             if ticket.state != "resolved":
                 raise UserError(
@@ -1117,6 +1124,7 @@ class AftersalesTicket(models.Model):
     def action_reopen(self, reason=None, when=None):
         """Reopen a resolved ticket: its resolution clock resumes where it stopped and
         it no longer counts as fixed the first time."""
+        reason = inputs.to_text(self.env, reason, self.env._("Reason"))
         for ticket in self:
             if ticket.state != "resolved":
                 raise UserError(
@@ -1148,12 +1156,20 @@ class AftersalesTicket(models.Model):
     def action_pause(self, reason, when=None):
         """Pause with a reason (an ``aftersales.pause.reason`` record or code)."""
         self._check_open()
-        if isinstance(reason, str):
-            reason = self.env["aftersales.pause.reason"].search(
-                [("code", "=", reason)], limit=1
-            )
         if not reason:
             raise UserError(self.env._("Pausing a ticket needs a reason."))
+        if isinstance(reason, str):
+            code = reason
+            reason = self.env["aftersales.pause.reason"].search(
+                [("code", "=", code)], limit=1
+            )
+            if not reason:
+                raise ValidationError(self.env._("Unknown pause reason: %r", code[:60]))
+        else:
+            # A record, or its id over RPC.
+            reason = inputs.to_record(
+                self.env, "aftersales.pause.reason", reason, self.env._("Pause reason")
+            )
         when = self._occurred(when)
         values = {"pause_reason_id": reason.id}
         stage = self.env["aftersales.ticket.stage"].search(

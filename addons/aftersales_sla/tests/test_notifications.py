@@ -6,11 +6,16 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
+
+from odoo.addons.aftersales_sla.models.aftersales_event_notification import (
+    notifications_silenced,
+)
 
 from .common import TicketCase, shanghai
 
-EVENT_LOGGER = "odoo.addons.aftersales_sla.models.aftersales_event"
+EVENT_LOGGER = "odoo.addons.aftersales_sla.models.aftersales_event_notification"
 
 
 @tagged("post_install", "-at_install")
@@ -60,8 +65,10 @@ class TestNotifications(TicketCase):
     # ------------------------------------------------------------------
 
     def notify(self):
-        """What a commit does first: run the pre-commit hooks (the e-mails)."""
+        """What a commit and its post-commit delivery do: flush, then deliver the
+        queued notifications (here in the test's transaction)."""
         self.env.cr.flush()
+        self.env["aftersales.event.notification"]._cron_deliver()
 
     def watch(self):
         self.env["aftersales.ticket.sla"]._cron_sla_watch()
@@ -207,15 +214,21 @@ class TestNotifications(TicketCase):
         # INFO only: Odoo names its level 25 "INFO" too, hence the numeric levels.
         self.assertTrue(all(record.levelno == logging.INFO for record in logs.records))
 
-    def test_silenced_by_context(self):
+    def test_silenced_by_server_code_only(self):
         with freeze_time("2026-11-20 13:05:00"):
-            ticket = self.Ticket.with_context(aftersales_no_notify=True).create(
-                {"name": "批量导入", "partner_id": self.customer.id}
+            with notifications_silenced():
+                ticket = self.Ticket.create(
+                    {"name": "批量导入", "partner_id": self.customer.id}
+                )
+            # The old context key is an RPC caller's to set: it silences nothing.
+            loud = self.Ticket.with_context(aftersales_no_notify=True).create(
+                {"name": "RPC import", "partner_id": self.customer.id}
             )
             self.notify()
         self.assertFalse(
             self.mails(ticket, f"Service request {ticket.number} received")
         )
+        self.assertTrue(self.mails(loud, f"Service request {loud.number} received"))
 
     def test_rolled_back_fact_sends_nothing(self):
         received = [
@@ -231,19 +244,54 @@ class TestNotifications(TicketCase):
         self.assertEqual(self.env["mail.mail"].search(received), before)
 
     def test_a_template_that_fails_does_not_fail_the_business(self):
+        """A template that does not render fails neither the business action nor
+        the notification: it is tried again, then marked failed with its error
+        for the managers, who fix the template and retry."""
         template = self.env.ref("aftersales_sla.mail_template_ticket_received")
+        body = template.body_html
         template.body_html = '<p><t t-out="object.no_such_field"/></p>'
         with (
             freeze_time("2026-11-20 13:05:00"),
-            self.assertLogs(EVENT_LOGGER, level=logging.ERROR) as logs,
+            self.assertLogs(EVENT_LOGGER, level=logging.WARNING) as logs,
         ):
             ticket = self.report(contact_id=self.contact.id)
             self.notify()
         self.assertTrue(ticket.exists())
         self.assertEqual(ticket.sla_ids.mapped("state"), ["running", "running"])
-        self.assertIn("could not be sent", logs.output[0])
+        self.assertIn("retried later", logs.output[0])
+        notification = self.env["aftersales.event.notification"].search(
+            [("res_model", "=", ticket._name), ("res_id", "=", ticket.id)]
+        )
+        self.assertEqual(notification.state, "pending")
+        self.assertEqual(notification.attempts, 1)
+        self.assertIn("no_such_field", notification.last_error)
+        # Tried again when due (1 min, then 5 min later), then failed for good.
+        with self.assertLogs(EVENT_LOGGER, level=logging.ERROR) as logs:
+            for moment in ("2026-11-20 13:06:30", "2026-11-20 13:12:00"):
+                with freeze_time(moment):
+                    self.notify()
+        self.assertIn("could not be sent after 3 attempts", logs.output[-1])
+        self.assertEqual(notification.state, "failed")
+        self.assertEqual(notification.attempts, 3)
         self.assertFalse(
             self.mails(ticket, f"Service request {ticket.number} received")
+        )
+        # Managers see it and retry it once the template is fixed.
+        failed = (
+            self.env["aftersales.event.notification"]
+            .with_user(self.manager)
+            .search([("state", "=", "failed")])
+        )
+        self.assertIn(notification, failed)
+        with self.assertRaises(AccessError):
+            notification.with_user(self.tech).action_retry()
+        template.body_html = body
+        with freeze_time("2026-11-20 13:20:00"):
+            notification.with_user(self.manager).action_retry()
+            self.notify()
+        self.assertEqual(notification.state, "sent")
+        self.assertEqual(
+            len(self.mails(ticket, f"Service request {ticket.number} received")), 1
         )
 
     # ------------------------------------------------------------------

@@ -192,3 +192,79 @@ class TestPortal(HttpCase):
             data={"csrf_token": token, "reason": "not mine"},
         )
         self.assertEqual(theirs.state, "assessed")
+
+    # ------------------------------------------------------------------
+    # Upload limits and the penalties page's messages (issue #11, point 8)
+    # ------------------------------------------------------------------
+
+    def post_ticket(self, files):
+        token = self.csrf("/my/aftersales/tickets/new")
+        return self.url_open(
+            "/my/aftersales/tickets/new",
+            data={
+                "csrf_token": token,
+                "name": "照片太大",
+                "contract_id": str(self.contract.id),
+            },
+            files=files,
+        )
+
+    def test_a_file_over_10_mb_is_refused_and_nothing_created(self):
+        self.authenticate("portal_li", "portal_li")
+        count = self.env["aftersales.ticket"].search_count([])
+        big = b"\xff" * (10 * 1024 * 1024 + 1)
+        response = self.post_ticket([("attachments", ("big.jpg", big, "image/jpeg"))])
+        self.assertIn("big.jpg is larger than 10 MB.", response.text)
+        self.assertEqual(self.env["aftersales.ticket"].search_count([]), count)
+
+    def test_a_ticket_takes_at_most_25_mb_of_files(self):
+        """Six 9 MB photos on one ticket were accepted; the total is now capped,
+        and the request is refused from its announced length, before reading."""
+        self.authenticate("portal_li", "portal_li")
+        count = self.env["aftersales.ticket"].search_count([])
+        attachments = self.env["ir.attachment"].search_count([])
+        photo = b"\xff" * (9 * 1024 * 1024)
+        response = self.post_ticket(
+            [("attachments", (f"p{n}.jpg", photo, "image/jpeg")) for n in range(3)]
+        )
+        self.assertIn("at most 10 MB each and 25 MB in all", response.text)
+        self.assertEqual(self.env["aftersales.ticket"].search_count([]), count)
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
+        # Two fit.
+        response = self.post_ticket(
+            [("attachments", (f"p{n}.jpg", photo, "image/jpeg")) for n in range(2)]
+        )
+        self.assertEqual(self.env["aftersales.ticket"].search_count([]), count + 1)
+
+    def test_chatter_uploads_keep_the_limit(self):
+        ticket = self.env["aftersales.ticket"].create(
+            {"name": "Chatter", "partner_id": self.customer.id}
+        )
+        self.authenticate("portal_li", "portal_li")
+        token = self.csrf("/my/aftersales/tickets/new")
+        big = b"\xff" * (10 * 1024 * 1024 + 1)
+        response = self.url_open(
+            "/mail/attachment/upload",
+            data={
+                "csrf_token": token,
+                "thread_id": str(ticket.id),
+                "thread_model": "aftersales.ticket",
+            },
+            files={"ufile": ("big.jpg", big, "image/jpeg")},
+        )
+        self.assertEqual(response.status_code, 413)
+        self.assertIn("larger than 10 MB", response.json()["error"])
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", ticket._name), ("res_id", "=", ticket.id)]
+            )
+        )
+
+    def test_the_penalties_page_never_echoes_its_url(self):
+        self.authenticate("portal_li", "portal_li")
+        page = self.url_open(
+            "/my/aftersales/penalties?error=Call+0800-FAKE+to+pay+now"
+        ).text
+        self.assertNotIn("0800-FAKE", page)
+        page = self.url_open("/my/aftersales/penalties?error=reason").text
+        self.assertIn("Say why you dispute this penalty.", page)

@@ -106,8 +106,10 @@ class TestSlaWatch(TicketCase):
         self.assertEqual(len(warnings), 1)
         self.assertEqual(warnings.occurred_at, shanghai(2026, 11, 21, 16, 36))
         self.assertEqual(ticket.activity_ids.user_id, tech | lead)
-        # One warning e-mail (internal note), to both, sent with the event.
+        # One warning e-mail (internal note), to both, queued with the event and
+        # delivered after the commit (here, in the test's transaction).
         self.env.cr.flush()
+        self.env["aftersales.event.notification"]._cron_deliver()
         notes = ticket.message_ids.filtered(
             lambda message: lead.partner_id in message.partner_ids
         )

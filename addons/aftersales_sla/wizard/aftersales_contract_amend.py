@@ -1,6 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.aftersales_contract_caps import CAP_FIELDS
 from ..models.aftersales_penalty_rule import RULE_TYPES
 from ..models.aftersales_sla_target import METRICS, PRIORITIES
 
@@ -143,6 +144,54 @@ class AftersalesContractAmend(models.TransientModel):
         store=True,
         readonly=False,
     )
+
+    # Caps: whether each applies (0 is then a cap of zero); see
+    # models/aftersales_contract_caps.py.
+    has_penalty_cap_amount = fields.Boolean(
+        string="Capped per Term (Amount)",
+        compute="_compute_has_penalty_caps",
+        store=True,
+        readonly=False,
+    )
+    has_penalty_cap_percent = fields.Boolean(
+        string="Capped per Term (% of Value)",
+        compute="_compute_has_penalty_caps",
+        store=True,
+        readonly=False,
+    )
+    has_penalty_period_cap_amount = fields.Boolean(
+        string="Capped per Period (Amount)",
+        compute="_compute_has_penalty_caps",
+        store=True,
+        readonly=False,
+    )
+    has_penalty_period_cap_percent = fields.Boolean(
+        string="Capped per Period (% of Value)",
+        compute="_compute_has_penalty_caps",
+        store=True,
+        readonly=False,
+    )
+
+    @api.depends("contract_id")
+    def _compute_has_penalty_caps(self):
+        for wizard in self:
+            for flag, _value in CAP_FIELDS:
+                wizard[flag] = wizard.contract_id[flag]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            for flag, value in CAP_FIELDS:
+                if flag not in vals and vals.get(value):
+                    vals[flag] = True
+        return super().create(vals_list)
+
+    @api.onchange(*(value for _flag, value in CAP_FIELDS))
+    def _onchange_penalty_caps(self):
+        """Entering a cap turns it on; a cap of 0 stays on if it was."""
+        for flag, value in CAP_FIELDS:
+            if self[value]:
+                self[flag] = True
 
     @api.depends("contract_id")
     def _compute_sla_policy_id(self):

@@ -1,4 +1,5 @@
 import base64
+import binascii
 import csv
 import io
 from datetime import datetime, time, timedelta
@@ -9,6 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import file_open
 
+from ..tools.inputs import check_vals
+
 COLUMNS = ("date_from", "date_to", "kind", "name_zh", "name_en")
 KINDS = ("holiday", "working_day")
 # The official mainland China schedules (State Council General Office notices)
@@ -16,6 +19,13 @@ KINDS = ("holiday", "working_day")
 BUNDLED_CN_YEARS = (2025, 2026)
 BUNDLED_CN_PATH = "aftersales_sla/data/cn_public_holidays_%s.csv"
 MAX_FILE_SIZE = 1024 * 1024
+# Years a calendar may hold holidays for (time zone conversions of 0001 or 9999
+# overflow, and nothing the product serves lies there).
+MIN_YEAR = 1970
+MAX_YEAR = 2200
+# A public holiday (or a run of swapped working days) lasts days, not years.
+MAX_SPAN_DAYS = 31
+MAX_NAME = 200
 # the last instant of a day, as Odoo's own leave form sets it (whole seconds)
 END_OF_DAY = time(23, 59, 59)
 
@@ -63,12 +73,27 @@ class AftersalesHolidayImport(models.TransientModel):
     )
     filename = fields.Char()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_vals(self, vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_vals(self, vals)
+        return super().write(vals)
+
     def action_import(self):
         self.ensure_one()
         if self.source == "file":
             if not self.file:
                 raise UserError(self.env._("Choose a CSV file to import."))
-            content = base64.b64decode(self.file)
+            try:
+                content = base64.b64decode(self.file, validate=True)
+            except (binascii.Error, ValueError) as error:
+                raise UserError(
+                    self.env._("The file could not be read: upload it again.")
+                ) from error
         else:
             content = self._bundled_content(int(self.source.removeprefix("cn_")))
         return self._action_done(self._import_csv(content))
@@ -184,6 +209,42 @@ class AftersalesHolidayImport(models.TransientModel):
                             value=values[key],
                         )
                     ) from error
+            for key in ("date_from", "date_to"):
+                if not MIN_YEAR <= dates[key].year <= MAX_YEAR:
+                    raise UserError(
+                        self.env._(
+                            "Line %(line)s: %(column)s %(value)s is out of range "
+                            "(years %(min)s to %(max)s).",
+                            line=line,
+                            column=key,
+                            value=values[key],
+                            min=MIN_YEAR,
+                            max=MAX_YEAR,
+                        )
+                    )
+            if (dates["date_to"] - dates["date_from"]).days + 1 > MAX_SPAN_DAYS:
+                raise UserError(
+                    self.env._(
+                        "Line %(line)s: %(date_from)s to %(date_to)s spans more "
+                        "than %(days)s days; enter each holiday or working day "
+                        "period on a line of its own.",
+                        line=line,
+                        date_from=dates["date_from"],
+                        date_to=dates["date_to"],
+                        days=MAX_SPAN_DAYS,
+                    )
+                )
+            for key in ("name_zh", "name_en"):
+                if len(values[key]) > MAX_NAME:
+                    raise UserError(
+                        self.env._(
+                            "Line %(line)s: %(column)s is too long (at most "
+                            "%(max)s characters).",
+                            line=line,
+                            column=key,
+                            max=MAX_NAME,
+                        )
+                    )
             if dates["date_to"] < dates["date_from"]:
                 raise UserError(
                     self.env._(

@@ -11,7 +11,9 @@ class AftersalesSurveyPortal(AftersalesPortal):
     Portal users have no rights on ``survey.user_input``: the invitations are read
     as the system, limited here to those sent to the user's commercial partner and
     its contacts. Each is answered through Odoo's survey pages with its personal
-    link, which Odoo accepts only from the invited contact once logged in.
+    link: only by the invited contact's user, logged in, when the contact has one;
+    for a contact without a user the link itself is the credential (see
+    ``controllers/survey.py``).
     """
 
     def _aftersales_survey_domain(self):

@@ -18,6 +18,9 @@ import pytz
 from odoo import Command, api, models
 
 from odoo.addons.aftersales_sla.models.aftersales_contract import _AMENDING
+from odoo.addons.aftersales_sla.models.aftersales_event_notification import (
+    notifications_silenced,
+)
 
 from ..tools import evaluation as kpis
 
@@ -286,12 +289,13 @@ class AftersalesSurveyDemo(models.AbstractModel):
         # As the service manager (the demo administrator): the ticket actions,
         # evaluations and scorecards check his rights like anybody's. Facts of
         # months ago notify nobody today (the survey invitations still go out).
-        demo = self.with_user(admin).with_context(aftersales_no_notify=True)
+        demo = self.with_user(admin)
         contract = contract.with_env(demo.env)
-        for index, (start, end) in enumerate(periods):
-            tickets = demo._demo_tickets(contract, index, start, end)
-            demo._demo_answers(contract, index, tickets)
-        evaluations = demo._demo_evaluations(contract, periods)
+        with notifications_silenced():
+            for index, (start, end) in enumerate(periods):
+                tickets = demo._demo_tickets(contract, index, start, end)
+                demo._demo_answers(contract, index, tickets)
+            evaluations = demo._demo_evaluations(contract, periods)
         Scorecard = demo.env["aftersales.scorecard"]
         for start, _end in periods:
             Scorecard._generate("half_year", start, contract.company_id)

@@ -179,3 +179,41 @@ class TestSurveyPortal(HttpCase):
         self.assertIn(self.ticket.number, page)
         self.assertIn("Sent to", page)
         self.assertNotIn(self.invitation.get_start_url().replace("&", "&amp;"), page)
+
+    def test_anonymous_visitor_cannot_open_or_answer_a_users_invitation(self):
+        """The contact has a portal user: the personal link alone (forwarded,
+        leaked) opens nothing and answers nothing; the contact logs in first."""
+        response = self.url_open(self.invitation.get_start_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Login required", response.text)
+        self.assertIn("/web/login", response.text)
+        self.assertEqual(self.begin(self.invitation)[1].get("error"), "survey_auth")
+        result = self.submit(
+            self.invitation,
+            {self.courtesy: str(self.courtesy.suggested_answer_ids[0].id)},
+        )
+        self.assertEqual(result[1].get("error"), "survey_auth")
+        self.invitation.invalidate_recordset()
+        self.assertEqual(self.invitation.state, "new")
+        self.assertFalse(self.invitation.user_input_line_ids)
+        # Logged in as the contact, the same link works.
+        self.authenticate("survey_portal_li", "survey_portal_li")
+        self.assertNotIn("error", self.begin(self.invitation)[1])
+
+    def test_email_only_contact_answers_through_the_link(self):
+        """A contact without a user: the personal link is the credential."""
+        mail_only = self.env["res.partner"].create(
+            {"name": "赵女士", "parent_id": self.customer.id, "email": "zhao@a.example"}
+        )
+        invitation = self.env["survey.user_input"]._aftersales_invite(
+            self.contract, mail_only, "manual", ticket=self.ticket
+        )
+        response = self.url_open(invitation.get_start_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("/web/login?redirect", response.text)
+        self.assertNotIn("error", self.begin(invitation)[1])
+        result = self.submit(
+            invitation,
+            {self.courtesy: str(self.courtesy.suggested_answer_ids[0].id)},
+        )
+        self.assertNotIn("error", result[1], result)
