@@ -1,4 +1,5 @@
 from . import test_ledger_hash
+from . import test_ledger_vectors
 from . import test_ledger_append
 from . import test_ledger_guard
 from . import test_ledger_verify
