@@ -27,7 +27,8 @@ import contextvars
 import json
 import logging
 from collections import defaultdict, namedtuple
-from datetime import timezone
+from datetime import timedelta, timezone
+from pathlib import Path
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -54,63 +55,69 @@ _Notice = namedtuple(
 #: Columns a sealing UPDATE may fill in (each from NULL, exactly once).
 SEAL_COLUMNS = ("sequence", "previous_hash", "hash", "sealed_at")
 
-_TRIGGER_FUNCTION = """
-CREATE OR REPLACE FUNCTION aftersales_event_guard() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        -- The one permitted update: sealing an unsealed row, which fills in the seal
-        -- columns and changes nothing else.
-        IF OLD.hash IS NULL AND OLD.sequence IS NULL
-           AND NEW.hash IS NOT NULL AND NEW.sequence IS NOT NULL
-           AND (to_jsonb(NEW) - ARRAY['sequence', 'previous_hash', 'hash', 'sealed_at'])
-             = (to_jsonb(OLD) - ARRAY['sequence', 'previous_hash', 'hash', 'sealed_at'])
-        THEN
-            RETURN NEW;
-        END IF;
-        RAISE EXCEPTION 'aftersales_event is append-only: UPDATE of event % refused',
-            OLD.id
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    RAISE EXCEPTION 'aftersales_event is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
-"""
+#: The PostgreSQL guards of the ledger tables (functions and triggers), one file for
+#: the model's ``init()`` and for the owner step (``scripts/ledger_owner.sql``).
+GUARD_SQL = Path(__file__).resolve().parents[1] / "sql" / "aftersales_ledger_guard.sql"
 
-_TRIGGERS = (
-    (
-        "DROP TRIGGER IF EXISTS aftersales_event_no_update ON aftersales_event",
-        "CREATE TRIGGER aftersales_event_no_update BEFORE UPDATE ON aftersales_event "
-        "FOR EACH ROW EXECUTE FUNCTION aftersales_event_guard()",
-    ),
-    (
-        "DROP TRIGGER IF EXISTS aftersales_event_no_delete ON aftersales_event",
-        "CREATE TRIGGER aftersales_event_no_delete BEFORE DELETE ON aftersales_event "
-        "FOR EACH ROW EXECUTE FUNCTION aftersales_event_guard()",
-    ),
-    (
-        "DROP TRIGGER IF EXISTS aftersales_event_no_truncate ON aftersales_event",
-        "CREATE TRIGGER aftersales_event_no_truncate "
-        "BEFORE TRUNCATE ON aftersales_event "
-        "FOR EACH STATEMENT EXECUTE FUNCTION aftersales_event_guard()",
-    ),
+#: Ticket events that move an SLA clock and that a user records: recording one
+#: more than the late-entry tolerance after it happened needs a reason.
+LATE_ENTRY_EVENT_TYPES = frozenset(
+    {
+        "ticket.responded",
+        "ticket.arrived",
+        "ticket.resolved",
+        "ticket.paused",
+        "ticket.resumed",
+        "ticket.reopened",
+    }
 )
+
+#: How far in the past a milestone may be recorded without a reason (the time it
+#: takes to type it in), the same tolerance as a ticket's late entry.
+LATE_ENTRY_TOLERANCE = timedelta(minutes=15)
+
+
+def ledger_owner_can_act(cr, table="aftersales_event"):
+    """Whether the current database role may act as the owner of ``table``: True
+    while Odoo's own role owns the ledger tables (no owner step yet), False once a
+    separate owner role holds them (then the guards are that role's business)."""
+    cr.execute(
+        """SELECT pg_has_role(current_user, c.relowner, 'USAGE')
+             FROM pg_class c WHERE c.oid = to_regclass(%s)""",
+        [table],
+    )
+    row = cr.fetchone()
+    return bool(row and row[0])
 
 
 def install_ledger_triggers(cr):
-    cr.execute(_TRIGGER_FUNCTION)
-    for drop, create in _TRIGGERS:
-        cr.execute(drop)
-        cr.execute(create)
+    """Install (or refresh) the guards, as the owner of the ledger tables."""
+    cr.execute(GUARD_SQL.read_text(encoding="utf-8"))
 
 
 def drop_ledger_triggers(cr):
+    if not ledger_owner_can_act(cr):
+        # Held by the ledger owner role: dropping the guards (and the table) is an
+        # operation for that role (docs/reliability-tampering.md).
+        return
     cr.execute("SELECT to_regclass('aftersales_event')")
     if cr.fetchone()[0]:
-        for drop, _create in _TRIGGERS:
-            cr.execute(drop)
+        for trigger in ("append", "no_update", "no_delete", "no_truncate"):
+            cr.execute(
+                f"DROP TRIGGER IF EXISTS aftersales_event_{trigger} ON aftersales_event"
+            )
+    cr.execute("SELECT to_regclass('aftersales_event_checkpoint')")
+    if cr.fetchone()[0]:
+        for trigger in ("no_change", "no_truncate"):
+            cr.execute(
+                f"DROP TRIGGER IF EXISTS aftersales_event_checkpoint_{trigger} "
+                "ON aftersales_event_checkpoint"
+            )
     cr.execute("DROP FUNCTION IF EXISTS aftersales_event_guard()")
+    cr.execute(
+        "DROP FUNCTION IF EXISTS aftersales_event_seal(integer, integer[], varchar[])"
+    )
+    cr.execute("DROP FUNCTION IF EXISTS aftersales_append_only()")
 
 
 class AftersalesEvent(models.Model):
@@ -196,8 +203,9 @@ class AftersalesEvent(models.Model):
 
     def init(self):
         # Single-column indexes of early development databases (see chain_id).
-        for column in ("chain_id", "res_model", "res_id"):
-            drop_index(self.env.cr, f"{self._table}__{column}_index", self._table)
+        if ledger_owner_can_act(self.env.cr):
+            for column in ("chain_id", "res_model", "res_id"):
+                drop_index(self.env.cr, f"{self._table}__{column}_index", self._table)
         # Sealing reads only the unsealed events of a chain: keep that index small.
         create_index(
             self.env.cr,
@@ -212,7 +220,13 @@ class AftersalesEvent(models.Model):
             self._table,
             ["res_model", "res_id", "id"],
         )
-        install_ledger_triggers(self.env.cr)
+        if ledger_owner_can_act(self.env.cr):
+            install_ledger_triggers(self.env.cr)
+        else:
+            _logger.info(
+                "Service ledger: the table is held by its owner role; its guards are "
+                "installed by the owner step (scripts/ledger_owner.sql)"
+            )
 
     # ------------------------------------------------------------------
     # Selections and computes
@@ -363,7 +377,14 @@ class AftersalesEvent(models.Model):
         :return: the new ``aftersales.event`` records, in the order given.
         """
         chains = {}  # one chain lookup per company and batch
-        vals_list = [self._prepare_event_vals(entry, chains) for entry in entries]
+        entries = list(entries)
+        if not entries:
+            return self.browse()
+        recorded_at = self._ledger_clock()
+        vals_list = [
+            self._prepare_event_vals(entry, chains, recorded_at=recorded_at)
+            for entry in entries
+        ]
         if not vals_list:
             return self.browse()
         token = _APPENDING.set(True)
@@ -378,7 +399,17 @@ class AftersalesEvent(models.Model):
         return events.with_env(self.env)
 
     @api.model
-    def _prepare_event_vals(self, entry, chains=None):
+    def _ledger_clock(self):
+        """The recording time of events appended now: the database's clock, whole
+        seconds, UTC. One clock for every application server, and the one the
+        database's guard checks (an append is recorded within its transaction)."""
+        self.env.cr.execute(
+            "SELECT date_trunc('second', clock_timestamp() AT TIME ZONE 'UTC')"
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _prepare_event_vals(self, entry, chains=None, recorded_at=None):
         entry = dict(entry)
         event_type = entry.pop("event_type", None)
         if event_type not in dict(self._get_event_types()):
@@ -434,6 +465,25 @@ class AftersalesEvent(models.Model):
             raise ValidationError(
                 self.env._("The reason of a ledger event must be text.")
             )
+        if (
+            event_type in LATE_ENTRY_EVENT_TYPES
+            and now - occurred_at > LATE_ENTRY_TOLERANCE
+            and not (reason or "").strip()
+        ):
+            raise ValidationError(
+                self.env._(
+                    "%(event)s is recorded for %(occurred)s (UTC), more than "
+                    "%(minutes)s minutes ago: say why it is entered late.",
+                    event=dict(self._get_event_types())[event_type],
+                    occurred=occurred_at,
+                    minutes=int(LATE_ENTRY_TOLERANCE.total_seconds() // 60),
+                )
+            )
+        # The business clock (the application's) and the recording clock (the
+        # database's) may differ by a moment: an event never occurs after it is
+        # recorded.
+        recorded_at = recorded_at or self._ledger_clock()
+        occurred_at = min(occurred_at, recorded_at)
 
         company = entry.pop("company", None)
         if company is None and subject is not None and "company_id" in subject._fields:
@@ -461,7 +511,7 @@ class AftersalesEvent(models.Model):
             "company_id": company.id,
             "event_type": event_type,
             "occurred_at": occurred_at,
-            "recorded_at": now,
+            "recorded_at": recorded_at,
             "author_id": author_id,
             "res_model": res_model or False,
             "res_id": res_id or False,
@@ -762,7 +812,11 @@ class AftersalesEvent(models.Model):
         self.env["aftersales.event.chain"]._cron_seal_ledger()
 
     @api.model
-    def verify_ledger(self, chain=None, page_size=20000):
-        """Recompute every hash of the ledger in order; see
-        ``aftersales.event.chain._verify_ledger`` for the result."""
-        return self.env["aftersales.event.chain"]._verify_ledger(chain, page_size)
+    def verify_ledger(self, chain=None, page_size=20000, checkpoints=None):
+        """Recompute every hash of the ledger in order and check its signed
+        checkpoints (with ``checkpoints``: text holding tokens pasted from printed
+        documents); see ``aftersales.event.chain._verify_ledger`` for the result,
+        which names every break with its cause."""
+        return self.env["aftersales.event.chain"]._verify_ledger(
+            chain, page_size, checkpoints=checkpoints
+        )

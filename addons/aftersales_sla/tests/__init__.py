@@ -2,6 +2,8 @@ from . import test_ledger_hash
 from . import test_ledger_vectors
 from . import test_ledger_append
 from . import test_ledger_guard
+from . import test_ledger_tampering
+from . import test_ledger_backdating
 from . import test_ledger_verify
 from . import test_ledger_access
 from . import test_ledger_concurrency
