@@ -108,9 +108,7 @@ ensure_ledger_owner() {
     {
         cat "$PROJECT_DIR/scripts/ledger_owner.sql"
         cat "$PROJECT_DIR/addons/aftersales_sla/sql/aftersales_ledger_guard.sql"
-        printf '%s\n' 'RESET ROLE;' \
-            'GRANT EXECUTE ON FUNCTION aftersales_event_seal(integer, integer[], varchar[]) TO :"runtime";' \
-            'COMMIT;'
+        cat "$PROJECT_DIR/scripts/ledger_owner_end.sql"
     } | psql_admin -d "$db" -v runtime="$PGUSER_ODOO" -v owner="$PGUSER_LEDGER" >/dev/null
 }
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import clean_context, create_index
+from odoo.tools import SQL, clean_context, create_index
 from odoo.tools.sql import drop_index
 
 from ..tools import ledger_hash
@@ -59,15 +59,13 @@ SEAL_COLUMNS = ("sequence", "previous_hash", "hash", "sealed_at")
 #: the model's ``init()`` and for the owner step (``scripts/ledger_owner.sql``).
 GUARD_SQL = Path(__file__).resolve().parents[1] / "sql" / "aftersales_ledger_guard.sql"
 
-#: Ticket events that move an SLA clock and that a user records: recording one
-#: more than the late-entry tolerance after it happened needs a reason.
+#: Milestones a user records: recording one more than the late-entry tolerance
+#: after it happened needs a reason (their actions take one).
 LATE_ENTRY_EVENT_TYPES = frozenset(
     {
         "ticket.responded",
         "ticket.arrived",
         "ticket.resolved",
-        "ticket.paused",
-        "ticket.resumed",
         "ticket.reopened",
     }
 )
@@ -95,24 +93,37 @@ def install_ledger_triggers(cr):
     cr.execute(GUARD_SQL.read_text(encoding="utf-8"))
 
 
+#: The guard triggers per table (sql/aftersales_ledger_guard.sql).
+_GUARD_TRIGGERS = {
+    "aftersales_event": (
+        "aftersales_event_append",
+        "aftersales_event_no_update",
+        "aftersales_event_no_delete",
+        "aftersales_event_no_truncate",
+    ),
+    "aftersales_event_checkpoint": (
+        "aftersales_event_checkpoint_no_change",
+        "aftersales_event_checkpoint_no_truncate",
+    ),
+}
+
+
 def drop_ledger_triggers(cr):
     if not ledger_owner_can_act(cr):
         # Held by the ledger owner role: dropping the guards (and the table) is an
         # operation for that role (docs/reliability-tampering.md).
         return
-    cr.execute("SELECT to_regclass('aftersales_event')")
-    if cr.fetchone()[0]:
-        for trigger in ("append", "no_update", "no_delete", "no_truncate"):
-            cr.execute(
-                f"DROP TRIGGER IF EXISTS aftersales_event_{trigger} ON aftersales_event"
-            )
-    cr.execute("SELECT to_regclass('aftersales_event_checkpoint')")
-    if cr.fetchone()[0]:
-        for trigger in ("no_change", "no_truncate"):
-            cr.execute(
-                f"DROP TRIGGER IF EXISTS aftersales_event_checkpoint_{trigger} "
-                "ON aftersales_event_checkpoint"
-            )
+    for table, triggers in _GUARD_TRIGGERS.items():
+        cr.execute("SELECT to_regclass(%s)", [table])
+        if cr.fetchone()[0]:
+            for trigger in triggers:
+                cr.execute(
+                    SQL(
+                        "DROP TRIGGER IF EXISTS %s ON %s",
+                        SQL.identifier(trigger),
+                        SQL.identifier(table),
+                    )
+                )
     cr.execute("DROP FUNCTION IF EXISTS aftersales_event_guard()")
     cr.execute(
         "DROP FUNCTION IF EXISTS aftersales_event_seal(integer, integer[], varchar[])"

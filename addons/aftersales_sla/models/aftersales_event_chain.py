@@ -797,11 +797,14 @@ class AftersalesEventChain(models.Model):
         accepts: the current signing key, and the earlier ones listed (files of
         PEM public keys, comma-separated) in ``aftersales_ledger_trusted_keys``."""
         keys = {}
-        try:
-            public = self._signing_key().public_key()
-            keys[ledger_sign.fingerprint(public)] = public
-        except UserError:
-            pass
+        if config.get("aftersales_ledger_key_file"):
+            try:
+                public = self._signing_key().public_key()
+            except UserError as error:
+                # Checkpoints of this key are then reported as of an unknown key.
+                _logger.warning("Service ledger: %s", error)
+            else:
+                keys[ledger_sign.fingerprint(public)] = public
         for path in filter(
             None, (config.get("aftersales_ledger_trusted_keys") or "").split(",")
         ):
