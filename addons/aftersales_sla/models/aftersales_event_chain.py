@@ -35,7 +35,7 @@ from odoo.sql_db import db_connect
 from odoo.tools import config, mute_logger
 
 from ..tools import ledger_hash, ledger_sign
-from .aftersales_event import GUARD_SQL, ledger_owner_can_act
+from .aftersales_event import GUARD_SQL, UNHASHED_ODD_SQL, ledger_owner_can_act
 from .aftersales_event_checkpoint import _SIGNING
 
 _logger = logging.getLogger(__name__)
@@ -583,19 +583,18 @@ class AftersalesEventChain(models.Model):
         never before the recording. A row that differs was changed behind the
         application's back."""
         self.env.cr.execute(
-            """SELECT e.id, e.sequence
-                 FROM aftersales_event e, aftersales_event_chain c
-                WHERE e.chain_id = %s AND c.id = e.chain_id
-                  AND (e.sequence IS NULL
-                       OR e.sequence > coalesce(c.audit_from_sequence, 0))
-                  AND (e.create_uid IS DISTINCT FROM e.author_id
-                       OR e.write_uid IS DISTINCT FROM e.author_id
-                       OR e.create_date IS DISTINCT FROM e.recorded_at
-                       OR e.write_date IS DISTINCT FROM e.recorded_at
-                       OR (e.sealed_at IS NULL) <> (e.hash IS NULL)
-                       OR e.sealed_at < e.recorded_at)
-             ORDER BY e.sequence NULLS LAST, e.id""",
+            "SELECT coalesce(audit_from_sequence, 0) FROM aftersales_event_chain "
+            "WHERE id = %s",
             [chain_id],
+        )
+        audit_from = self.env.cr.fetchone()[0]
+        # The predicate is that of a partial index (empty in a sound ledger).
+        self.env.cr.execute(
+            f"""SELECT id, sequence FROM aftersales_event
+                 WHERE chain_id = %s AND ({UNHASHED_ODD_SQL})
+                   AND (sequence IS NULL OR sequence > %s)
+              ORDER BY sequence NULLS LAST, id""",
+            [chain_id, audit_from],
         )
         for event_id, sequence in self.env.cr.fetchall():
             verifier.add_break(event_id, sequence or 0, "unhashed_changed")
