@@ -51,11 +51,13 @@ esac
 bash "$PROJECT_DIR/scripts/setup.sh"
 CONF="$STATE_DIR/bench.conf"
 write_odoo_conf "$CONF" "db_name = $BENCH_DB" "log_level = warn" "max_cron_threads = 0"
+ensure_ledger_key
 if ! db_exists "$BENCH_DB"; then
     log "creating benchmark database $BENCH_DB"
     odoo_bin -c "$CONF" -d "$BENCH_DB" -i "$PROJECT_ADDONS" --without-demo=all --stop-after-init
+    ensure_ledger_owner "$BENCH_DB"
 else
-    odoo_bin -c "$CONF" -d "$BENCH_DB" -u "$PROJECT_ADDONS" --stop-after-init
+    update_addons "$BENCH_DB" "$CONF"
 fi
 export ODOO_RC="$CONF"
 cd "$PROJECT_DIR"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Verify the service ledger from the shell (Odoo CLI command `aftersales_ledger`).
-#   scripts/ledger.sh [--seal] [--chain ID]
+#   scripts/ledger.sh [--seal] [--chain ID] [--checkpoints FILE]
 # Prints the result as JSON; exit 0 intact, 2 broken, 1 usage error.
 #   DB_NAME  database (default: aftersales, the run command's database)
 #   ODOO_RC  Odoo configuration file (default: the run command's)

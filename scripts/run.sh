@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Set up (idempotent), create the demo database with both addons unless it exists, and
 # serve Odoo at http://localhost:8069 (login admin / password admin) until stopped.
+# The service ledger's tables belong to a separate PostgreSQL role ($PGUSER_LEDGER,
+# see lib.sh: ensure_ledger_owner); updates run as that role. Checkpoints are signed
+# with the key file $LEDGER_KEY_FILE (created once).
 #   DB_NAME   database to serve (default: aftersales)
 #   HTTP_PORT port (default: 8069)
 #   KEEP_DB=1 never recreate the database (see below)
@@ -14,6 +17,7 @@ DB_NAME="${DB_NAME:-aftersales}"
 HTTP_PORT="${HTTP_PORT:-8069}"
 
 bash "$PROJECT_DIR/scripts/setup.sh"
+ensure_ledger_key
 CONF="$STATE_DIR/run.conf"
 write_odoo_conf "$CONF" "http_port = $HTTP_PORT" "db_name = $DB_NAME" "dbfilter = ^$DB_NAME\$"
 
@@ -25,6 +29,7 @@ create_db() {
         psql_odoo -d postgres -c "DROP DATABASE IF EXISTS \"$DB_NAME\"" || true
         die "could not create database $DB_NAME"
     fi
+    ensure_ledger_owner "$DB_NAME"
 }
 demo_complete() {
     [ "$(psql_odoo -d "$DB_NAME" -tAc "SELECT count(*) FROM ir_module_module
@@ -36,7 +41,7 @@ if ! db_exists "$DB_NAME"; then
 elif [ -n "$(find "$PROJECT_DIR/addons" -type f -newer "$STAMP" -print -quit 2>/dev/null)" ] \
         || [ ! -f "$STAMP" ]; then
     log "the addons changed since the last run: updating $PROJECT_ADDONS in $DB_NAME"
-    odoo_bin -c "$CONF" -d "$DB_NAME" -u "$PROJECT_ADDONS" --stop-after-init --log-level=warn \
+    update_addons "$DB_NAME" "$CONF" --log-level=warn \
         || die "could not update $PROJECT_ADDONS in $DB_NAME"
 fi
 if ! demo_complete && [ "${KEEP_DB:-0}" != 1 ]; then
@@ -45,6 +50,7 @@ if ! demo_complete && [ "${KEEP_DB:-0}" != 1 ]; then
     rm -rf "$STATE_DIR/filestore/filestore/$DB_NAME"
     create_db
 fi
+ensure_ledger_owner "$DB_NAME"  # idempotent: also a database made by an older version
 touch "$STAMP"
 log "serving Odoo at http://localhost:$HTTP_PORT (admin / admin); Ctrl-C stops"
 exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB_NAME"

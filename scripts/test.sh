@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Set up (idempotent), lint, then run every test on a fresh database:
 #   1. ruff (lint and format check) and pylint-odoo;
-#   2. a fresh database with both addons (and demo data: it must load cleanly);
+#   2. a fresh database with both addons (and demo data: it must load cleanly), then
+#      the ledger owner step (a separate role owns the ledger; tests get its DSN in
+#      AFTERSALES_LEDGER_OWNER_DSN to tamper as the owner would);
 #   3. pytest (pytest-odoo) over the addons' tests and tests/, with an HTTP server
 #      for tours and reports;
 #   4. the server log of steps 2-3 must hold no WARNING or ERROR line that
@@ -11,6 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TEST_DB="${TEST_DB:-aftersales_test}"
 
 bash "$PROJECT_DIR/scripts/setup.sh"
+ensure_ledger_key
 cd "$PROJECT_DIR"
 
 if [ -z "${SKIP_LINT:-}" ]; then  # SKIP_LINT=1: a developer's quicker loop; CI lints
@@ -33,6 +36,11 @@ log "fresh database $TEST_DB"
 psql_odoo -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\" WITH (FORCE)"
 rm -rf "$STATE_DIR/filestore/filestore/$TEST_DB"
 odoo_bin -c "$CONF" -d "$TEST_DB" -i "$PROJECT_ADDONS" --stop-after-init
+log "ledger owner step"
+ensure_ledger_owner "$TEST_DB"
+# The tampering tests act as an attacker holding the ledger owner's password.
+AFTERSALES_LEDGER_OWNER_DSN="$(ledger_owner_dsn "$TEST_DB")"
+export AFTERSALES_LEDGER_OWNER_DSN
 
 log "pytest"
 set +e

@@ -11,10 +11,12 @@ import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 
+from odoo.addons.aftersales_sla.tests.common import owner_cursor
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args):
+def run_cli(*args, stdin=None):
     env = dict(
         os.environ,
         ODOO_RC=odoo.tools.config.rcfile,
@@ -24,6 +26,7 @@ def run_cli(*args):
         ["bash", str(PROJECT / "scripts" / "ledger.sh"), *args],
         capture_output=True,
         text=True,
+        input=stdin,
         env=env,
         timeout=300,
         check=False,
@@ -62,23 +65,37 @@ def test_cli_verifies_names_a_tampered_event_and_seals():
     assert status == 0
     assert (result["checked"], result["unsealed"]) == (4, 0)
 
-    def tamper(env, reason):
-        env.cr.execute("ALTER TABLE aftersales_event DISABLE TRIGGER USER")
-        env.cr.execute(
-            "UPDATE aftersales_event SET reason = %s WHERE id = %s",
-            [reason, event_ids[2]],
-        )
-        env.cr.execute("ALTER TABLE aftersales_event ENABLE TRIGGER USER")
+    def tamper(reasons):
+        # As the ledger's owner: the role Odoo runs as may not (tested in the
+        # addon's test_ledger_tampering).
+        with owner_cursor() as cr:
+            cr.execute("ALTER TABLE aftersales_event DISABLE TRIGGER USER")
+            for event_id, reason in reasons:
+                cr.execute(
+                    "UPDATE aftersales_event SET reason = %s WHERE id = %s",
+                    [reason, event_id],
+                )
+            cr.execute("ALTER TABLE aftersales_event ENABLE TRIGGER USER")
 
-    committed(lambda env: tamper(env, "forged"))
+    token = committed(
+        lambda env: env["aftersales.event.chain"].browse(chain_id)._print_checkpoint()
+    )["token"]
+    tamper([(event_ids[1], "forged"), (event_ids[2], "forged")])
     try:
         status, result, _err = run_cli("--chain", str(chain_id))
         assert status == 2
         assert result["ok"] is False
-        assert result["broken"]["id"] == event_ids[2]
-        assert result["broken"]["sequence"] == 3
-        assert result["broken"]["reason"] == "hash_mismatch"
+        assert result["broken"]["id"] == event_ids[1]
+        assert [(b["id"], b["sequence"], b["reason"]) for b in result["breaks"]] == [
+            (event_ids[1], 2, "hash_mismatch"),
+            (event_ids[2], 3, "hash_mismatch"),
+        ]
+        status, result, _err = run_cli(
+            "--chain", str(chain_id), "--checkpoints", "-", stdin=token
+        )
+        assert status == 2
+        assert [c["source"] for c in result["checkpoints"]].count("given") == 1
     finally:
-        committed(lambda env: tamper(env, None))
+        tamper([(event_ids[1], None), (event_ids[2], None)])
     status, result, _err = run_cli()
     assert status == 0, result

@@ -32,6 +32,7 @@
         "report/aftersales_ticket_templates.xml",
         "report/aftersales_sla_statement_reports.xml",
         "report/aftersales_sla_statement_templates.xml",
+        "report/account_move_templates.xml",
         "data/mail_template_data.xml",
         "wizard/aftersales_event_verify_views.xml",
         "wizard/aftersales_holiday_import_views.xml",

@@ -2,6 +2,7 @@ from . import aftersales_event_chain
 from . import aftersales_event
 from . import aftersales_event_access
 from . import aftersales_event_notification
+from . import aftersales_event_checkpoint
 from . import res_company
 from . import aftersales_calendar_change_mixin
 from . import resource_calendar

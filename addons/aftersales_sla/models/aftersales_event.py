@@ -9,47 +9,28 @@ payload, dates, subject), then inserts the rows *unsealed*: no sequence, no hash
 An insert takes no lock that another appender waits on, so concurrent user
 transactions never queue behind each other.
 
-Sealing
--------
-Right after the appending transaction commits (a post-commit hook) and every minute
-(scheduled action), :meth:`_seal_chains` takes each chain's head row with
-``FOR NO KEY UPDATE SKIP LOCKED`` (a sealer that finds it busy moves on instead of
-waiting; appenders only take ``KEY SHARE`` on it through their foreign key, which
-does not conflict), reads the committed unsealed events of the chain in id order and
-gives each the next gap-free sequence number, its predecessor's hash and its own
-hash, then moves the head. Only one sealer works on a chain at a time, a sealer
-working from an old snapshot fails on the head row instead of forking the chain,
-and ``UNIQUE(chain_id, sequence)`` makes a fork impossible even for a buggy caller.
-Sealing an already sealed event is a no-op, so sealing is idempotent.
+Sealing and verification
+------------------------
+Sealing (sequence and hash, right after commit and every minute) and verification
+live on the chain model (``aftersales.event.chain``, see its module). The entry
+points :meth:`AftersalesEvent._seal_chains` and :meth:`AftersalesEvent.verify_ledger`
+stay here for the callers (tests, command line, RPC).
 
 Append-only
 -----------
 The ORM refuses ``write`` and ``unlink`` for everyone, the superuser included.
 PostgreSQL triggers refuse ``UPDATE`` (except the one-time sealing of an unsealed
 row, which may set nothing but the seal columns), ``DELETE`` and ``TRUNCATE``.
-
-Verification
-------------
-:meth:`verify_ledger` reads each chain in sequence order in keyset pages (bounded
-memory), recomputes every hash with :mod:`..tools.ledger_hash`, and reports the
-first event that does not match.
 """
 
 import contextvars
 import logging
-import threading
-from contextlib import closing
 from datetime import timedelta, timezone
-from functools import partial
+from pathlib import Path
 
-import psycopg2
-import psycopg2.errors
-from psycopg2.extras import execute_values
-
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.sql_db import db_connect
-from odoo.tools import create_index, mute_logger
+from odoo.tools import SQL, create_index
 from odoo.tools.sql import drop_index
 
 from ..tools import ledger_hash
@@ -64,71 +45,91 @@ _APPENDING = contextvars.ContextVar("aftersales_ledger_appending", default=False
 #: Columns a sealing UPDATE may fill in (each from NULL, exactly once).
 SEAL_COLUMNS = ("sequence", "previous_hash", "hash", "sealed_at")
 
-#: The hashed values of an event as SQL, in ``ledger_hash.RECORD_ORDER`` order, with
-#: timestamps as the text the hash uses. The sealer and the verifier both read this.
-_RECORD_SQL = """
-    e.author_id, e.chain_id, e.company_id, e.event_type,
-    to_char(e.occurred_at, 'YYYY-MM-DD HH24:MI:SS'), e.payload, e.reason,
-    to_char(e.recorded_at, 'YYYY-MM-DD HH24:MI:SS'), e.res_id, e.res_model
-"""
+#: The PostgreSQL guards of the ledger tables (functions and triggers), one file for
+#: the model's ``init()`` and for the owner step (``scripts/ledger_owner.sql``).
+GUARD_SQL = Path(__file__).resolve().parents[1] / "sql" / "aftersales_ledger_guard.sql"
 
-_TRIGGER_FUNCTION = """
-CREATE OR REPLACE FUNCTION aftersales_event_guard() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        -- The one permitted update: sealing an unsealed row, which fills in the seal
-        -- columns and changes nothing else.
-        IF OLD.hash IS NULL AND OLD.sequence IS NULL
-           AND NEW.hash IS NOT NULL AND NEW.sequence IS NOT NULL
-           AND (to_jsonb(NEW) - ARRAY['sequence', 'previous_hash', 'hash', 'sealed_at'])
-             = (to_jsonb(OLD) - ARRAY['sequence', 'previous_hash', 'hash', 'sealed_at'])
-        THEN
-            RETURN NEW;
-        END IF;
-        RAISE EXCEPTION 'aftersales_event is append-only: UPDATE of event % refused',
-            OLD.id
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    RAISE EXCEPTION 'aftersales_event is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
-"""
+#: Milestones a user records: recording one more than the late-entry tolerance
+#: after it happened needs a reason (their actions take one).
+LATE_ENTRY_EVENT_TYPES = frozenset(
+    {
+        "ticket.responded",
+        "ticket.arrived",
+        "ticket.resolved",
+        "ticket.reopened",
+    }
+)
 
-_TRIGGERS = (
-    (
-        "DROP TRIGGER IF EXISTS aftersales_event_no_update ON aftersales_event",
-        "CREATE TRIGGER aftersales_event_no_update BEFORE UPDATE ON aftersales_event "
-        "FOR EACH ROW EXECUTE FUNCTION aftersales_event_guard()",
-    ),
-    (
-        "DROP TRIGGER IF EXISTS aftersales_event_no_delete ON aftersales_event",
-        "CREATE TRIGGER aftersales_event_no_delete BEFORE DELETE ON aftersales_event "
-        "FOR EACH ROW EXECUTE FUNCTION aftersales_event_guard()",
-    ),
-    (
-        "DROP TRIGGER IF EXISTS aftersales_event_no_truncate ON aftersales_event",
-        "CREATE TRIGGER aftersales_event_no_truncate "
-        "BEFORE TRUNCATE ON aftersales_event "
-        "FOR EACH STATEMENT EXECUTE FUNCTION aftersales_event_guard()",
-    ),
+#: How far in the past a milestone may be recorded without a reason (the time it
+#: takes to type it in), the same tolerance as a ticket's late entry.
+LATE_ENTRY_TOLERANCE = timedelta(minutes=15)
+
+
+#: An event whose unhashed columns do not mirror its hashed ones (the insert guard
+#: sets them so): changed behind the application's back. Also the predicate of a
+#: partial index, empty in a sound ledger, so that checking it costs nothing.
+UNHASHED_ODD_SQL = (
+    "create_uid IS DISTINCT FROM author_id OR write_uid IS DISTINCT FROM author_id "
+    "OR create_date IS DISTINCT FROM recorded_at "
+    "OR write_date IS DISTINCT FROM recorded_at "
+    "OR (sealed_at IS NULL) <> (hash IS NULL) OR sealed_at < recorded_at"
 )
 
 
+def ledger_owner_can_act(cr, table="aftersales_event"):
+    """Whether the current database role may act as the owner of ``table``: True
+    while Odoo's own role owns the ledger tables (no owner step yet), False once a
+    separate owner role holds them (then the guards are that role's business)."""
+    cr.execute(
+        """SELECT pg_has_role(current_user, c.relowner, 'USAGE')
+             FROM pg_class c WHERE c.oid = to_regclass(%s)""",
+        [table],
+    )
+    row = cr.fetchone()
+    return bool(row and row[0])
+
+
 def install_ledger_triggers(cr):
-    cr.execute(_TRIGGER_FUNCTION)
-    for drop, create in _TRIGGERS:
-        cr.execute(drop)
-        cr.execute(create)
+    """Install (or refresh) the guards, as the owner of the ledger tables."""
+    cr.execute(GUARD_SQL.read_text(encoding="utf-8"))
+
+
+#: The guard triggers per table (sql/aftersales_ledger_guard.sql).
+_GUARD_TRIGGERS = {
+    "aftersales_event": (
+        "aftersales_event_append",
+        "aftersales_event_no_update",
+        "aftersales_event_no_delete",
+        "aftersales_event_no_truncate",
+    ),
+    "aftersales_event_checkpoint": (
+        "aftersales_event_checkpoint_no_change",
+        "aftersales_event_checkpoint_no_truncate",
+    ),
+}
 
 
 def drop_ledger_triggers(cr):
-    cr.execute("SELECT to_regclass('aftersales_event')")
-    if cr.fetchone()[0]:
-        for drop, _create in _TRIGGERS:
-            cr.execute(drop)
+    if not ledger_owner_can_act(cr):
+        # Held by the ledger owner role: dropping the guards (and the table) is an
+        # operation for that role (docs/reliability-tampering.md).
+        return
+    for table, triggers in _GUARD_TRIGGERS.items():
+        cr.execute("SELECT to_regclass(%s)", [table])
+        if cr.fetchone()[0]:
+            for trigger in triggers:
+                cr.execute(
+                    SQL(
+                        "DROP TRIGGER IF EXISTS %s ON %s",
+                        SQL.identifier(trigger),
+                        SQL.identifier(table),
+                    )
+                )
     cr.execute("DROP FUNCTION IF EXISTS aftersales_event_guard()")
+    cr.execute(
+        "DROP FUNCTION IF EXISTS aftersales_event_seal(integer, integer[], varchar[])"
+    )
+    cr.execute("DROP FUNCTION IF EXISTS aftersales_append_only()")
 
 
 class AftersalesEvent(models.Model):
@@ -214,8 +215,9 @@ class AftersalesEvent(models.Model):
 
     def init(self):
         # Single-column indexes of early development databases (see chain_id).
-        for column in ("chain_id", "res_model", "res_id"):
-            drop_index(self.env.cr, f"{self._table}__{column}_index", self._table)
+        if ledger_owner_can_act(self.env.cr):
+            for column in ("chain_id", "res_model", "res_id"):
+                drop_index(self.env.cr, f"{self._table}__{column}_index", self._table)
         # Sealing reads only the unsealed events of a chain: keep that index small.
         create_index(
             self.env.cr,
@@ -230,7 +232,20 @@ class AftersalesEvent(models.Model):
             self._table,
             ["res_model", "res_id", "id"],
         )
-        install_ledger_triggers(self.env.cr)
+        if ledger_owner_can_act(self.env.cr):
+            create_index(
+                self.env.cr,
+                "aftersales_event_unhashed_odd_idx",
+                self._table,
+                ["chain_id", "sequence"],
+                where=UNHASHED_ODD_SQL,
+            )
+            install_ledger_triggers(self.env.cr)
+        else:
+            _logger.info(
+                "Service ledger: the table is held by its owner role; its guards are "
+                "installed by the owner step (scripts/ledger_owner.sql)"
+            )
 
     # ------------------------------------------------------------------
     # Selections and computes
@@ -381,7 +396,14 @@ class AftersalesEvent(models.Model):
         :return: the new ``aftersales.event`` records, in the order given.
         """
         chains = {}  # one chain lookup per company and batch
-        vals_list = [self._prepare_event_vals(entry, chains) for entry in entries]
+        entries = list(entries)
+        if not entries:
+            return self.browse()
+        recorded_at = self._ledger_clock()
+        vals_list = [
+            self._prepare_event_vals(entry, chains, recorded_at=recorded_at)
+            for entry in entries
+        ]
         if not vals_list:
             return self.browse()
         token = _APPENDING.set(True)
@@ -398,7 +420,17 @@ class AftersalesEvent(models.Model):
         return events.with_env(self.env)
 
     @api.model
-    def _prepare_event_vals(self, entry, chains=None):
+    def _ledger_clock(self):
+        """The recording time of events appended now: the database's clock, whole
+        seconds, UTC. One clock for every application server, and the one the
+        database's guard checks (an append is recorded within its transaction)."""
+        self.env.cr.execute(
+            "SELECT date_trunc('second', clock_timestamp() AT TIME ZONE 'UTC')"
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _prepare_event_vals(self, entry, chains=None, recorded_at=None):
         entry = dict(entry)
         event_type = entry.pop("event_type", None)
         if event_type not in dict(self._get_event_types()):
@@ -454,6 +486,25 @@ class AftersalesEvent(models.Model):
             raise ValidationError(
                 self.env._("The reason of a ledger event must be text.")
             )
+        if (
+            event_type in LATE_ENTRY_EVENT_TYPES
+            and now - occurred_at > LATE_ENTRY_TOLERANCE
+            and not (reason or "").strip()
+        ):
+            raise ValidationError(
+                self.env._(
+                    "%(event)s is recorded for %(occurred)s (UTC), more than "
+                    "%(minutes)s minutes ago: say why it is entered late.",
+                    event=dict(self._get_event_types())[event_type],
+                    occurred=occurred_at,
+                    minutes=int(LATE_ENTRY_TOLERANCE.total_seconds() // 60),
+                )
+            )
+        # The business clock (the application's) and the recording clock (the
+        # database's) may differ by a moment: an event never occurs after it is
+        # recorded.
+        recorded_at = recorded_at or self._ledger_clock()
+        occurred_at = min(occurred_at, recorded_at)
 
         company = entry.pop("company", None)
         if company is None and subject is not None and "company_id" in subject._fields:
@@ -481,7 +532,7 @@ class AftersalesEvent(models.Model):
             "company_id": company.id,
             "event_type": event_type,
             "occurred_at": occurred_at,
-            "recorded_at": now,
+            "recorded_at": recorded_at,
             "author_id": author_id,
             "res_model": res_model or False,
             "res_id": res_id or False,
@@ -519,238 +570,31 @@ class AftersalesEvent(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Sealing
+    # Sealing and verification: on the chain model, entry points kept here
     # ------------------------------------------------------------------
 
     def _seal_after_commit(self, chain_ids):
         """Seal the given chains in a new transaction once this one has committed."""
-        data = self.env.cr.postcommit.data
-        pending = data.get("aftersales.event.seal")
-        if pending is None:
-            pending = data["aftersales.event.seal"] = set()
-            self.env.cr.postcommit.add(
-                partial(_seal_postcommit, self.env.cr.dbname, pending)
-            )
-        pending.update(chain_ids)
-
-    @api.model
-    def _seal_chain(self, chain_id, limit=10000):
-        """Seal up to ``limit`` committed unsealed events of one chain, in this
-        transaction.
-
-        :return: how many were sealed, or None when another sealer holds the chain.
-        """
-        cr = self.env.cr
-        self.env.flush_all()
-        cr.execute(
-            """SELECT last_sequence, last_hash FROM aftersales_event_chain
-                WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED""",
-            [chain_id],
-        )
-        head = cr.fetchone()
-        if head is None:
-            return None
-        last_sequence, last_hash = head[0] or 0, head[1] or None
-        cr.execute(
-            f"""SELECT e.id, {_RECORD_SQL} FROM aftersales_event e
-                 WHERE e.chain_id = %s AND e.hash IS NULL
-              ORDER BY e.id LIMIT %s""",
-            [chain_id, limit],
-        )
-        rows = cr.fetchall()
-        if not rows:
-            return 0
-        updates = []
-        for event_id, *record in rows:
-            last_sequence += 1
-            digest = ledger_hash.compute_hash(
-                last_hash, ledger_hash.canonical_record_row((*record, last_sequence))
-            )
-            updates.append((event_id, last_sequence, last_hash, digest))
-            last_hash = digest
-        execute_values(
-            cr._obj,
-            """UPDATE aftersales_event e
-                  SET sequence = v.seq, previous_hash = v.prev, hash = v.hash,
-                      sealed_at = (now() AT TIME ZONE 'UTC')
-                 FROM (VALUES %s) AS v(id, seq, prev, hash)
-                WHERE e.id = v.id AND e.hash IS NULL""",
-            updates,
-            template="(%s, %s, %s::varchar, %s::varchar)",
-            page_size=1000,
-        )
-        cr.execute(
-            """UPDATE aftersales_event_chain
-                  SET last_sequence = %s, last_hash = %s,
-                      last_sealed_at = (now() AT TIME ZONE 'UTC')
-                WHERE id = %s""",
-            [last_sequence, last_hash, chain_id],
-        )
-        self.env.invalidate_all()
-        return len(updates)
+        self.env["aftersales.event.chain"]._seal_after_commit(chain_ids)
 
     @api.model
     def _seal_chains(self, chains=None, batch_size=10000, commit=False):
-        """Seal every unsealed event of ``chains`` (default: all chains).
-
-        With ``commit`` (scheduled action only) each batch is committed on its own,
-        so a run stopped half-way keeps what it sealed and the next run goes on from
-        there; a chain busy with another sealer is left to it.
-
-        :return: number of events sealed.
-        """
-        chains = (
-            chains
-            if chains is not None
-            else self.env["aftersales.event.chain"].sudo().search([])
+        """Seal every unsealed event of ``chains`` (default: all chains); see
+        ``aftersales.event.chain._seal_chains``. Returns the number sealed."""
+        return self.env["aftersales.event.chain"]._seal_chains(
+            chains, batch_size=batch_size, commit=commit
         )
-        sealed = 0
-        for chain_id in chains.ids:
-            while True:
-                try:
-                    # A lost race is expected and handled here: keep it out of the
-                    # log, where odoo.sql_db would report it as a bad query.
-                    with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
-                        count = self._seal_chain(chain_id, limit=batch_size)
-                except (
-                    psycopg2.errors.SerializationFailure,
-                    psycopg2.errors.LockNotAvailable,
-                ):
-                    # A sealer working from an older snapshot lost the race: the
-                    # chain moved meanwhile. The winner or the next run goes on.
-                    count = None
-                if not count:
-                    break
-                sealed += count
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                if count < batch_size:
-                    break
-        return sealed
 
     @api.model
     def _cron_seal_ledger(self):
-        # Commit batch by batch, except under tests, which run in one transaction.
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        sealed = self._seal_chains(commit=auto_commit)
-        if sealed:
-            _logger.info("Service ledger: sealed %d events", sealed)
-
-    # ------------------------------------------------------------------
-    # Verification
-    # ------------------------------------------------------------------
+        self.env["aftersales.event.chain"]._cron_seal_ledger()
 
     @api.model
-    def verify_ledger(self, chain=None, page_size=20000):
-        """Recompute every hash of the ledger in order and report the first mismatch.
-
-        Reads each chain in pages of ``page_size`` events (memory does not grow with
-        the ledger). Chains are those of the user's allowed companies.
-
-        :param chain: an ``aftersales.event.chain`` record or id (default: all).
-        :return: dict with ``checked`` (events whose hash recomputed), ``unsealed``
-            (events not sealed yet), ``broken`` (False, or a dict with ``id``,
-            ``sequence``, ``chain``, ``reason``, ``expected`` and ``stored`` of the
-            first event that does not match), ``ok`` and ``chains`` (the same per
-            chain).
-        """
-        Chain = self.env["aftersales.event.chain"]
-        if chain is None:
-            chains = Chain.search([])
-        else:
-            ids = chain.ids if isinstance(chain, models.BaseModel) else [chain]
-            chains = Chain.browse(ids)
-            chains.check_access("read")
-        self.env.flush_all()
-        result = {"checked": 0, "unsealed": 0, "broken": None, "chains": []}
-        for chain_record in chains:
-            chain_result = self._verify_chain(chain_record.id, page_size)
-            chain_result["chain"] = chain_record.id
-            chain_result["company"] = chain_record.company_id.id
-            result["chains"].append(chain_result)
-            result["checked"] += chain_result["checked"]
-            result["unsealed"] += chain_result["unsealed"]
-            if chain_result["broken"] and not result["broken"]:
-                result["broken"] = dict(chain_result["broken"], chain=chain_record.id)
-        result["ok"] = result["broken"] is None
-        # False, not None, for "nothing broken": the result travels over XML-RPC.
-        result["broken"] = result["broken"] or False
-        for chain_result in result["chains"]:
-            chain_result["broken"] = chain_result["broken"] or False
-        return result
-
-    @api.model
-    def _verify_chain(self, chain_id, page_size):
-        cr = self.env.cr
-        verifier = ledger_hash.ChainVerifier()
-        last_sequence = 0
-        while verifier.broken is None:
-            cr.execute(
-                f"""SELECT e.id, e.previous_hash, e.hash, {_RECORD_SQL}, e.sequence
-                      FROM aftersales_event e
-                     WHERE e.chain_id = %s AND e.sequence > %s
-                  ORDER BY e.chain_id, e.sequence LIMIT %s""",
-                [chain_id, last_sequence, page_size],
-            )
-            rows = cr.fetchall()
-            if not rows:
-                break
-            verifier.feed_rows(rows)
-            last_sequence = rows[-1][-1]
-        if verifier.broken is None:
-            cr.execute(
-                "SELECT last_sequence, last_hash FROM aftersales_event_chain "
-                "WHERE id = %s",
-                [chain_id],
-            )
-            head_sequence, head_hash = cr.fetchone()
-            if (head_sequence or 0) != verifier.expected_sequence - 1 or (
-                head_hash or ""
-            ) != (verifier.previous_hash or ""):
-                # Events missing at the end of the chain, or a forged head.
-                verifier.broken = {
-                    "id": False,
-                    "sequence": head_sequence or 0,
-                    "reason": "head_mismatch",
-                    "expected": verifier.previous_hash or "",
-                    "stored": head_hash or "",
-                }
-        cr.execute(
-            "SELECT count(*) FROM aftersales_event "
-            "WHERE chain_id = %s AND hash IS NULL",
-            [chain_id],
+    def verify_ledger(self, chain=None, page_size=20000, checkpoints=None):
+        """Recompute every hash of the ledger in order and check its signed
+        checkpoints (with ``checkpoints``: text holding tokens pasted from printed
+        documents); see ``aftersales.event.chain._verify_ledger`` for the result,
+        which names every break with its cause."""
+        return self.env["aftersales.event.chain"]._verify_ledger(
+            chain, page_size, checkpoints=checkpoints
         )
-        return {
-            "checked": verifier.checked,
-            "unsealed": cr.fetchone()[0],
-            "broken": verifier.broken,
-        }
-
-
-def _seal_postcommit(dbname, chain_ids):
-    """Post-commit hook: seal what the committed transaction appended."""
-    if not chain_ids:
-        return
-    try:
-        # A connection of its own, even under tests (the registry's test cursor would
-        # seal inside the test's transaction and hold the chain's head until its end).
-        with closing(db_connect(dbname).cursor()) as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            chains = env["aftersales.event.chain"].browse(sorted(chain_ids)).exists()
-            env["aftersales.event"]._seal_chains(chains)
-            cr.execute(
-                "SELECT 1 FROM aftersales_event "
-                "WHERE chain_id = ANY(%s) AND hash IS NULL LIMIT 1",
-                [list(chains.ids)],
-            )
-            if cr.fetchone():
-                # Another sealer held the chain: let the scheduled action finish soon.
-                env.ref("aftersales_sla.ir_cron_aftersales_seal_ledger")._trigger(
-                    fields.Datetime.now() + timedelta(seconds=5)
-                )
-            env.flush_all()
-            cr.commit()  # pylint: disable=invalid-commit
-    except psycopg2.Error:
-        # Never fail the user's (already committed) request for this: the scheduled
-        # action seals what is left within a minute.
-        _logger.info("Service ledger: post-commit sealing deferred", exc_info=True)

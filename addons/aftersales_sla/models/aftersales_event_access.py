@@ -26,6 +26,8 @@ class AftersalesEvent(models.Model):
             )
 
     @api.model
-    def verify_ledger(self, chain=None, page_size=20000):
+    def verify_ledger(self, chain=None, page_size=20000, checkpoints=None):
         self._check_verify_rights()
-        return super().verify_ledger(chain=chain, page_size=page_size)
+        return super().verify_ledger(
+            chain=chain, page_size=page_size, checkpoints=checkpoints
+        )

@@ -1,9 +1,52 @@
-import logging
+"""The chains of the service ledger: sealing and verification.
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+Sealing
+-------
+Right after the appending transaction commits (a post-commit hook) and every minute
+(scheduled action), :meth:`AftersalesEventChain._seal_chains` takes each chain's head
+row with ``FOR NO KEY UPDATE SKIP LOCKED`` (a sealer that finds it busy moves on
+instead of waiting; appenders only take ``KEY SHARE`` on it through their foreign key,
+which does not conflict), reads the committed unsealed events of the chain in id order
+and gives each the next gap-free sequence number, its predecessor's hash and its own
+hash, then moves the head. Only one sealer works on a chain at a time, a sealer
+working from an old snapshot fails on the head row instead of forking the chain, and
+``UNIQUE(chain_id, sequence)`` makes a fork impossible even for a buggy caller.
+Sealing an already sealed event is a no-op, so sealing is idempotent.
+
+Verification
+------------
+:meth:`AftersalesEventChain._verify_ledger` reads each chain in sequence order in
+keyset pages (bounded memory), recomputes every hash with :mod:`..tools.ledger_hash`,
+and reports the first event that does not match.
+"""
+
+import logging
+import threading
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
+from functools import partial
+
+import psycopg2
+import psycopg2.errors
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import db_connect
+from odoo.tools import config, mute_logger
+
+from ..tools import ledger_hash, ledger_sign
+from .aftersales_event import GUARD_SQL, UNHASHED_ODD_SQL, ledger_owner_can_act
+from .aftersales_event_checkpoint import _SIGNING
 
 _logger = logging.getLogger(__name__)
+
+#: The hashed values of an event as SQL, in ``ledger_hash.RECORD_ORDER`` order, with
+#: timestamps as the text the hash uses. The sealer and the verifier both read this.
+_RECORD_SQL = """
+    e.author_id, e.chain_id, e.company_id, e.event_type,
+    to_char(e.occurred_at, 'YYYY-MM-DD HH24:MI:SS'), e.payload, e.reason,
+    to_char(e.recorded_at, 'YYYY-MM-DD HH24:MI:SS'), e.res_id, e.res_model
+"""
 
 
 class AftersalesEventChain(models.Model):
@@ -40,10 +83,28 @@ class AftersalesEventChain(models.Model):
         tracking=True,
     )
     last_verification_message = fields.Text(readonly=True)
+    audit_from_sequence = fields.Integer(
+        readonly=True,
+        help="Events after this sequence have their unhashed columns (creating "
+        "user, dates, seal time) checked by verification; events sealed before the "
+        "insert guard existed kept other values there.",
+    )
+    checkpoint_ids = fields.One2many(
+        "aftersales.event.checkpoint", "chain_id", string="Checkpoints", readonly=True
+    )
 
     _sql_constraints = [
         ("company_unique", "UNIQUE(company_id)", "A company has one ledger chain."),
     ]
+
+    def init(self):
+        # Chains that existed before the insert guard: their earlier events are not
+        # checked for unhashed columns (they were written with other values).
+        self.env.cr.execute(
+            """UPDATE aftersales_event_chain
+                  SET audit_from_sequence = coalesce(last_sequence, 0)
+                WHERE audit_from_sequence IS NULL"""
+        )
 
     def _compute_unsealed_count(self):
         counts = dict(
@@ -69,6 +130,7 @@ class AftersalesEventChain(models.Model):
                 {
                     "name": self.env._("%s ledger", company.name),
                     "company_id": company.id,
+                    "audit_from_sequence": 0,
                 }
                 for company in missing
             ]
@@ -137,6 +199,65 @@ class AftersalesEventChain(models.Model):
             if broken:
                 chain._alert_managers(message)
 
+    def _break_reasons(self):
+        return {
+            "sequence_gap": self.env._(
+                "events missing or moved before it (sequence gap)"
+            ),
+            "broken_link": self.env._(
+                "a broken link to the previous event (an event before it was "
+                "rewritten, removed or forged)"
+            ),
+            "malformed_hash": self.env._("a malformed hash"),
+            "hash_mismatch": self.env._(
+                "a hash that does not match the event's content (the event was changed)"
+            ),
+            "head_mismatch": self.env._(
+                "the chain's head does not match its last event (events cut off "
+                "at the end, or appended while the head was moved)"
+            ),
+            "unhashed_changed": self.env._(
+                "a column the hash does not cover was changed (author, dates or "
+                "seal time)"
+            ),
+            "checkpoint_truncated": self.env._(
+                "truncation: a signed checkpoint names an event the chain no longer has"
+            ),
+            "checkpoint_rewritten": self.env._(
+                "rewrite: the event at a signed checkpoint no longer has the signed "
+                "hash (events at or before it were changed, removed or forged)"
+            ),
+            "checkpoint_wiped": self.env._(
+                "wiped: a signed checkpoint exists but the chain has no events"
+            ),
+            "checkpoint_bad_signature": self.env._(
+                "a checkpoint whose signature is not valid (forged, or signed for "
+                "another database)"
+            ),
+            "unsigned_events": self.env._(
+                "events sealed after the last signed head: appended outside the "
+                "application's sealing, with the head moved along"
+            ),
+            "checkpoint_unknown_key": self.env._(
+                "a checkpoint signed with a key this database does not trust"
+            ),
+        }
+
+    def _break_message(self, broken):
+        reason = self._break_reasons().get(broken["reason"], broken["reason"])
+        if broken["id"]:
+            return self.env._(
+                "Event %(id)s (sequence %(sequence)s): %(reason)s.",
+                id=broken["id"],
+                sequence=broken["sequence"],
+                reason=reason,
+            )
+        return self.env._(
+            "At sequence %(sequence)s: %(reason)s.",
+            sequence=broken["sequence"],
+            reason=reason,
+        )
+
     def _verification_message(self, item):
         if not item["broken"]:
             return self.env._(
@@ -145,28 +266,34 @@ class AftersalesEventChain(models.Model):
                 checked=item["checked"],
                 unsealed=item["unsealed"],
             )
-        broken = item["broken"]
-        reasons = {
-            "sequence_gap": self.env._("a gap in the sequence"),
-            "broken_link": self.env._("a broken link to the previous event"),
-            "malformed_hash": self.env._("a malformed hash"),
-            "hash_mismatch": self.env._(
-                "a hash that does not match the event's content"
+        lines = [
+            self.env._(
+                "LEDGER BROKEN: %(count)s breaks found, %(checked)s events verified.",
+                count=item["break_count"],
+                checked=item["checked"],
+            )
+        ]
+        lines += [self._break_message(broken) for broken in item["breaks"]]
+        if item["break_count"] > len(item["breaks"]):
+            lines.append(
+                self.env._("… and %s more.", item["break_count"] - len(item["breaks"]))
+            )
+        return "\n".join(lines)
+
+    def _guard_messages(self, guards):
+        labels = {
+            "trigger_missing": self.env._("guard trigger %s is missing"),
+            "trigger_disabled": self.env._("guard trigger %s is disabled"),
+            "function_missing": self.env._("guard function %s is missing"),
+            "function_replaced": self.env._(
+                "guard function %s was replaced by other code"
             ),
-            "head_mismatch": self.env._("events missing after the last one found"),
+            "runtime_owns_ledger": self.env._(
+                "the role Odoo runs as owns table %s: run the owner step "
+                "(scripts/ledger_owner.sql) so it cannot disable the guards"
+            ),
         }
-        return self.env._(
-            "LEDGER BROKEN at event %(id)s (sequence %(sequence)s): %(reason)s. "
-            "Expected hash %(expected)s, stored %(stored)s. "
-            "%(checked)s events verified "
-            "before it.",
-            id=broken["id"] or "-",
-            sequence=broken["sequence"],
-            reason=reasons.get(broken["reason"], broken["reason"]),
-            expected=broken["expected"] or "-",
-            stored=broken["stored"] or "-",
-            checked=item["checked"],
-        )
+        return [labels.get(g["code"], "%s") % g["name"] for g in guards]
 
     def _alert_managers(self, message):
         self.ensure_one()
@@ -196,6 +323,656 @@ class AftersalesEventChain(models.Model):
     @api.model
     def _cron_verify_ledger(self):
         chains = self.sudo().search([])
-        result = self.env["aftersales.event"].sudo().verify_ledger(chains)
+        result = self.sudo()._verify_ledger(chains)
         chains._record_verification(result)
         return result
+
+    # ------------------------------------------------------------------
+    # Sealing
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _seal_after_commit(self, chain_ids):
+        """Seal the given chains in a new transaction once this one has committed."""
+        data = self.env.cr.postcommit.data
+        pending = data.get("aftersales.event.seal")
+        if pending is None:
+            pending = data["aftersales.event.seal"] = set()
+            self.env.cr.postcommit.add(
+                partial(_seal_postcommit, self.env.cr.dbname, pending)
+            )
+        pending.update(chain_ids)
+
+    @api.model
+    def _seal_chain(self, chain_id, limit=10000):
+        """Seal up to ``limit`` committed unsealed events of one chain, in this
+        transaction.
+
+        :return: how many were sealed, or None when another sealer holds the chain.
+        """
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            """SELECT last_sequence, last_hash FROM aftersales_event_chain
+                WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED""",
+            [chain_id],
+        )
+        head = cr.fetchone()
+        if head is None:
+            return None
+        last_sequence, last_hash = head[0] or 0, head[1] or None
+        cr.execute(
+            f"""SELECT e.id, {_RECORD_SQL} FROM aftersales_event e
+                 WHERE e.chain_id = %s AND e.hash IS NULL
+              ORDER BY e.id LIMIT %s""",
+            [chain_id, limit],
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return 0
+        ids, hashes = [], []
+        for event_id, *record in rows:
+            last_sequence += 1
+            last_hash = ledger_hash.compute_hash(
+                last_hash, ledger_hash.canonical_record_row((*record, last_sequence))
+            )
+            ids.append(event_id)
+            hashes.append(last_hash)
+        # The database fills the seal columns (sequence, link, hash, sealed-at) of
+        # exactly these events, oldest first, and moves the head: the role Odoo runs
+        # as has no UPDATE right on the ledger (sql/aftersales_ledger_guard.sql).
+        cr.execute(
+            "SELECT aftersales_event_seal(%s, %s::integer[], %s::varchar[])",
+            [chain_id, ids, hashes],
+        )
+        sealed = cr.fetchone()[0]
+        self.env.invalidate_all()
+        # Every move of the head is signed in the same transaction: sealed events
+        # beyond the last signed head can only come from outside the sealer.
+        self.browse(chain_id)._store_checkpoints(
+            "seal", head=(last_sequence, last_hash)
+        )
+        return sealed
+
+    @api.model
+    def _seal_chains(self, chains=None, batch_size=10000, commit=False):
+        """Seal every unsealed event of ``chains`` (default: all chains).
+
+        With ``commit`` (scheduled action only) each batch is committed on its own,
+        so a run stopped half-way keeps what it sealed and the next run goes on from
+        there; a chain busy with another sealer is left to it.
+
+        :return: number of events sealed.
+        """
+        chains = chains if chains is not None else self.sudo().search([])
+        sealed = 0
+        for chain_id in chains.ids:
+            while True:
+                try:
+                    # A lost race is expected and handled here: keep it out of the
+                    # log, where odoo.sql_db would report it as a bad query.
+                    with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                        count = self._seal_chain(chain_id, limit=batch_size)
+                except (
+                    psycopg2.errors.SerializationFailure,
+                    psycopg2.errors.LockNotAvailable,
+                ):
+                    # A sealer working from an older snapshot lost the race: the
+                    # chain moved meanwhile. The winner or the next run goes on.
+                    count = None
+                except psycopg2.errors.DataCorrupted as error:
+                    # The head no longer matches the chain's last event: someone
+                    # changed the table behind the application. Sealing stops on
+                    # this chain (nothing is chained onto a forgery); verification
+                    # names what happened.
+                    _logger.error(
+                        "Service ledger chain %s not sealed: %s",
+                        chain_id,
+                        error.diag.message_primary,
+                    )
+                    count = None
+                if not count:
+                    break
+                sealed += count
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                if count < batch_size:
+                    break
+        return sealed
+
+    @api.model
+    def _cron_seal_ledger(self):
+        # Commit batch by batch, except under tests, which run in one transaction.
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        sealed = self._seal_chains(commit=auto_commit)
+        if sealed:
+            _logger.info("Service ledger: sealed %d events", sealed)
+
+    # ------------------------------------------------------------------
+    # Verification
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _verify_ledger(self, chain=None, page_size=20000, checkpoints=None):
+        """Recompute every hash of the ledger in order and report every break.
+
+        Reads each chain in pages of ``page_size`` events (memory does not grow with
+        the ledger). Chains are those of the user's allowed companies. Besides the
+        hashes, checks the chain's head, every signed checkpoint stored for the
+        chain and those given in ``checkpoints`` (tokens pasted from printed
+        documents), the columns the hash does not cover, and the database guards.
+
+        :param chain: an ``aftersales.event.chain`` record or id (default: all).
+        :param checkpoints: text holding checkpoint tokens (``ASL1.…``), optional.
+        :return: dict with ``checked`` (events whose hash recomputed), ``unsealed``
+            (events not sealed yet), ``breaks`` (every break found, each a dict with
+            ``chain``, ``id``, ``sequence``, ``reason``, ``expected``, ``stored``;
+            at most ``ledger_hash.MAX_BREAKS`` per chain are described,
+            ``break_count`` counts them all), ``broken`` (False or the first break),
+            ``checkpoints`` (each checkpoint checked, with its ``status``),
+            ``guards`` (problems with the database guards), ``ok`` and ``chains``
+            (the same per chain).
+        """
+        if chain is None:
+            chains = self.search([])
+        else:
+            ids = chain.ids if isinstance(chain, models.BaseModel) else [chain]
+            chains = self.browse(ids)
+            chains.check_access("read")
+        self.env.flush_all()
+        given = ledger_sign.parse_tokens(checkpoints) if checkpoints else []
+        result = {
+            "checked": 0,
+            "unsealed": 0,
+            "break_count": 0,
+            "breaks": [],
+            "checkpoints": [],
+            "chains": [],
+        }
+        result["guards"] = self._verify_guards()
+        for chain_record in chains:
+            chain_result = self._verify_chain(
+                chain_record.id,
+                page_size,
+                [cp for cp in given if cp.chain == chain_record.id],
+            )
+            chain_result["chain"] = chain_record.id
+            chain_result["company"] = chain_record.company_id.id
+            for item in chain_result["breaks"]:
+                item["chain"] = chain_record.id
+            result["chains"].append(chain_result)
+            result["checked"] += chain_result["checked"]
+            result["unsealed"] += chain_result["unsealed"]
+            result["break_count"] += chain_result["break_count"]
+            result["breaks"].extend(chain_result["breaks"])
+            result["checkpoints"].extend(chain_result["checkpoints"])
+        for checkpoint in given:
+            if checkpoint.chain not in chains.ids:
+                result["checkpoints"].append(
+                    self._checkpoint_item(checkpoint, "given", "other_chain")
+                )
+        disabled = [item for item in result["guards"] if item["severity"] == "break"]
+        result["ok"] = not result["break_count"] and not disabled
+        # False, not None, for "nothing broken": the result travels over XML-RPC.
+        result["broken"] = result["breaks"][0] if result["breaks"] else False
+        for chain_result in result["chains"]:
+            chain_result["broken"] = (
+                chain_result["breaks"][0] if chain_result["breaks"] else False
+            )
+        return result
+
+    @api.model
+    def _verify_chain(self, chain_id, page_size, given_checkpoints=()):
+        cr = self.env.cr
+        verifier = ledger_hash.ChainVerifier()
+        last_sequence = 0
+        while True:
+            cr.execute(
+                f"""SELECT e.id, e.previous_hash, e.hash, {_RECORD_SQL}, e.sequence
+                      FROM aftersales_event e
+                     WHERE e.chain_id = %s AND e.sequence > %s
+                  ORDER BY e.chain_id, e.sequence LIMIT %s""",
+                [chain_id, last_sequence, page_size],
+            )
+            rows = cr.fetchall()
+            if not rows:
+                break
+            verifier.feed_rows(rows)
+            last_sequence = rows[-1][-1]
+        last_hash = verifier.previous_hash
+        cr.execute(
+            "SELECT last_sequence, last_hash FROM aftersales_event_chain WHERE id = %s",
+            [chain_id],
+        )
+        head_sequence, head_hash = cr.fetchone()
+        if (head_sequence or 0) != last_sequence or (head_hash or "") != (
+            last_hash or ""
+        ):
+            # Events missing at the end of the chain, events appended while the
+            # head was moved along, or a forged head.
+            verifier.add_break(
+                False,
+                head_sequence or 0,
+                "head_mismatch",
+                f"{last_sequence} {last_hash or ''}".strip(),
+                f"{head_sequence or 0} {head_hash or ''}".strip(),
+            )
+        self._verify_unhashed_columns(chain_id, verifier)
+        checkpoint_items = self._verify_checkpoints(
+            chain_id, last_sequence, verifier, given_checkpoints
+        )
+        cr.execute(
+            "SELECT count(*) FROM aftersales_event "
+            "WHERE chain_id = %s AND hash IS NULL",
+            [chain_id],
+        )
+        return {
+            "checked": verifier.checked,
+            "unsealed": cr.fetchone()[0],
+            "last_sequence": last_sequence,
+            "breaks": verifier.breaks,
+            "break_count": verifier.break_count,
+            "checkpoints": checkpoint_items,
+        }
+
+    @api.model
+    def _verify_unhashed_columns(self, chain_id, verifier):
+        """The columns the hash does not cover mirror hashed ones (set by the
+        insert guard): author for the creating and writing user, recorded-at for
+        the creation and write dates; sealed-at is set exactly when the hash is,
+        never before the recording. A row that differs was changed behind the
+        application's back."""
+        self.env.cr.execute(
+            "SELECT coalesce(audit_from_sequence, 0) FROM aftersales_event_chain "
+            "WHERE id = %s",
+            [chain_id],
+        )
+        audit_from = self.env.cr.fetchone()[0]
+        # The predicate is that of a partial index (empty in a sound ledger).
+        self.env.cr.execute(
+            f"""SELECT id, sequence FROM aftersales_event
+                 WHERE chain_id = %s AND ({UNHASHED_ODD_SQL})
+                   AND (sequence IS NULL OR sequence > %s)
+              ORDER BY sequence NULLS LAST, id""",
+            [chain_id, audit_from],
+        )
+        for event_id, sequence in self.env.cr.fetchall():
+            verifier.add_break(event_id, sequence or 0, "unhashed_changed")
+
+    @api.model
+    def _verify_checkpoints(self, chain_id, last_sequence, verifier, given=()):
+        """Check the signed checkpoints of the chain: the stored ones whose event no
+        longer holds their hash (one query), the latest stored one (which must be
+        the head: sealing signs every move of the head), and the ``given`` ones
+        (pasted from printed documents), each by its signature, then against the
+        event at its sequence."""
+        Checkpoint = self.env["aftersales.event.checkpoint"].sudo()
+        cr = self.env.cr
+        cr.execute(
+            """SELECT cp.id FROM aftersales_event_checkpoint cp
+            LEFT JOIN aftersales_event e
+                   ON e.chain_id = cp.chain_id AND e.sequence = cp.sequence
+                WHERE cp.chain_id = %s AND e.hash IS DISTINCT FROM cp.hash
+             ORDER BY cp.sequence, cp.id LIMIT %s""",
+            [chain_id, ledger_hash.MAX_BREAKS],
+        )
+        suspects = Checkpoint.browse([row[0] for row in cr.fetchall()])
+        latest = Checkpoint.search(
+            [("chain_id", "=", chain_id)], order="sequence desc, id desc", limit=1
+        )
+        candidates = [(cp._as_checkpoint(), "stored", cp.id) for cp in suspects]
+        if latest and latest not in suspects:
+            candidates.append((latest._as_checkpoint(), "stored", latest.id))
+        candidates += [(cp, "given", False) for cp in given]
+        keys = self._trusted_public_keys()
+        dbuuid = self._database_uuid()
+        items = []
+        reported = set()
+        for checkpoint, source, record_id in sorted(
+            candidates, key=lambda item: (item[0].sequence, item[1])
+        ):
+            status = self._checkpoint_status(
+                chain_id, last_sequence, checkpoint, keys, dbuuid
+            )
+            items.append(
+                self._checkpoint_item(checkpoint, source, status, record_id=record_id)
+            )
+            if status == "ok":
+                continue
+            # One break per cause and place: a wiped chain is one finding, not one
+            # per checkpoint.
+            key_ = (status, 0 if status == "wiped" else checkpoint.sequence)
+            if key_ in reported:
+                continue
+            reported.add(key_)
+            verifier.add_break(
+                False,
+                checkpoint.sequence,
+                f"checkpoint_{status}",
+                checkpoint.hash,
+                "",
+                checkpoint=checkpoint.token,
+            )
+        if (
+            latest
+            and last_sequence > latest.sequence
+            and latest.origin == "seal"
+            and items
+            and any(
+                item["id"] == latest.id and item["status"] == "ok" for item in items
+            )
+        ):
+            # Sealing signs the head in the transaction that moves it: sealed
+            # events after the last signed head were put there by someone else.
+            verifier.add_break(
+                False,
+                latest.sequence + 1,
+                "unsigned_events",
+                str(latest.sequence),
+                str(last_sequence),
+            )
+        return items
+
+    @api.model
+    def _checkpoint_status(self, chain_id, last_sequence, checkpoint, keys, dbuuid):
+        key = keys.get(checkpoint.fingerprint)
+        if key is None:
+            return "unknown_key"
+        if not ledger_sign.verify(key, dbuuid, checkpoint):
+            return "bad_signature"
+        if last_sequence == 0:
+            return "wiped"
+        if checkpoint.sequence > last_sequence:
+            return "truncated"
+        self.env.cr.execute(
+            "SELECT hash FROM aftersales_event WHERE chain_id = %s AND sequence = %s",
+            [chain_id, checkpoint.sequence],
+        )
+        row = self.env.cr.fetchone()
+        if row is None:
+            return "truncated"
+        return "ok" if row[0] == checkpoint.hash else "rewritten"
+
+    @api.model
+    def _checkpoint_item(self, checkpoint, source, status, record_id=False):
+        return {
+            "chain": checkpoint.chain,
+            "sequence": checkpoint.sequence,
+            "hash": checkpoint.hash,
+            "signed_at": checkpoint.signed_at,
+            "fingerprint": checkpoint.fingerprint,
+            "source": source,
+            "status": status,
+            "id": record_id,
+            "token": checkpoint.token,
+        }
+
+    @api.model
+    def _verify_guards(self):
+        """The database guards in place: the triggers enabled, the guard and
+        sealing functions as installed, the table held by an owner other than the
+        role Odoo runs as. A disabled trigger or a replaced function is a break
+        (someone with the owner's rights worked around the guards); the runtime
+        role owning the table is a weakness of the set-up, reported as a warning."""
+        cr = self.env.cr
+        problems = []
+        cr.execute(
+            """SELECT t.tgname, t.tgenabled FROM pg_trigger t
+                WHERE t.tgrelid = 'aftersales_event'::regclass AND NOT t.tgisinternal"""
+        )
+        triggers = dict(cr.fetchall())
+        for name in (
+            "aftersales_event_append",
+            "aftersales_event_no_update",
+            "aftersales_event_no_delete",
+            "aftersales_event_no_truncate",
+        ):
+            state = triggers.get(name)
+            if state is None:
+                problems.append(
+                    {"severity": "break", "code": "trigger_missing", "name": name}
+                )
+            elif state == "D":
+                problems.append(
+                    {"severity": "break", "code": "trigger_disabled", "name": name}
+                )
+        expected = _guard_function_sources()
+        cr.execute(
+            """SELECT p.proname, p.prosrc, p.prosecdef FROM pg_proc p
+                WHERE p.proname = ANY(%s)""",
+            [list(expected)],
+        )
+        found = {name: (source, secdef) for name, source, secdef in cr.fetchall()}
+        for name, source in expected.items():
+            if name not in found:
+                problems.append(
+                    {"severity": "break", "code": "function_missing", "name": name}
+                )
+            elif found[name][0].strip() != source.strip():
+                problems.append(
+                    {"severity": "break", "code": "function_replaced", "name": name}
+                )
+        if ledger_owner_can_act(cr):
+            problems.append(
+                {
+                    "severity": "warning",
+                    "code": "runtime_owns_ledger",
+                    "name": "aftersales_event",
+                }
+            )
+        return problems
+
+    # ------------------------------------------------------------------
+    # Signed checkpoints
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _database_uuid(self):
+        return self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+
+    @api.model
+    def _signing_key(self):
+        """The checkpoint signing key (Ed25519), from the file named by
+        ``aftersales_ledger_key_file`` in Odoo's configuration."""
+        path = config.get("aftersales_ledger_key_file")
+        if not path:
+            raise UserError(
+                self.env._(
+                    "No ledger signing key is configured: set "
+                    "aftersales_ledger_key_file in Odoo's configuration file to the "
+                    "path of an Ed25519 private key (PEM)."
+                )
+            )
+        try:
+            return ledger_sign.load_private_key(path)
+        except ledger_sign.SigningKeyError as error:
+            raise UserError(
+                self.env._("The ledger signing key cannot be read: %s", error)
+            ) from error
+
+    @api.model
+    def _trusted_public_keys(self):
+        """{fingerprint: public key} of the keys whose checkpoints verification
+        accepts: the current signing key, and the earlier ones listed (files of
+        PEM public keys, comma-separated) in ``aftersales_ledger_trusted_keys``."""
+        keys = {}
+        if config.get("aftersales_ledger_key_file"):
+            try:
+                public = self._signing_key().public_key()
+            except UserError as error:
+                # Checkpoints of this key are then reported as of an unknown key.
+                _logger.warning("Service ledger: %s", error)
+            else:
+                keys[ledger_sign.fingerprint(public)] = public
+        for path in filter(
+            None, (config.get("aftersales_ledger_trusted_keys") or "").split(",")
+        ):
+            try:
+                with open(path.strip(), encoding="utf-8") as handle:
+                    public = ledger_sign.load_public_key(handle.read())
+            except (OSError, ValueError) as error:
+                _logger.warning("Ledger trusted key %s unreadable: %s", path, error)
+                continue
+            keys[ledger_sign.fingerprint(public)] = public
+        return keys
+
+    def _head(self):
+        """(sequence, hash) of the chain's last sealed event, read from the events
+        (0, None for an empty chain)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            """SELECT sequence, hash FROM aftersales_event
+                WHERE chain_id = %s AND sequence IS NOT NULL
+             ORDER BY chain_id DESC, sequence DESC LIMIT 1""",
+            [self.id],
+        )
+        row = self.env.cr.fetchone()
+        return (row[0], row[1]) if row else (0, None)
+
+    def _sign_head(self, head=None):
+        """A checkpoint of the chain's head signed now (not stored), or None for
+        a chain without sealed events."""
+        self.ensure_one()
+        sequence, stored_hash = head or self._head()
+        if not sequence:
+            return None
+        return ledger_sign.sign(
+            self._signing_key(),
+            self._database_uuid(),
+            self.id,
+            sequence,
+            stored_hash,
+            int(datetime.now(timezone.utc).timestamp()),
+        )
+
+    def _store_checkpoints(self, origin, head=None):
+        """Sign and store a checkpoint of each chain's head (chains without sealed
+        events, or already checkpointed at their head, are skipped). ``head``:
+        (sequence, hash) when the caller knows it (the sealer)."""
+        Checkpoint = self.env["aftersales.event.checkpoint"]
+        vals_list = []
+        for chain in self:
+            if origin == "seal" and not config.get("aftersales_ledger_key_file"):
+                # Sealing never waits for a key: without one, heads go unsigned
+                # (and verification cannot name appends made outside the sealer).
+                continue
+            checkpoint = chain._sign_head(head)
+            if checkpoint is None:
+                continue
+            if Checkpoint.sudo().search_count(
+                [("chain_id", "=", chain.id), ("sequence", "=", checkpoint.sequence)],
+                limit=1,
+            ):
+                continue
+            vals_list.append(Checkpoint._values_from(checkpoint, origin))
+        token = _SIGNING.set(True)
+        try:
+            return Checkpoint.sudo().create(vals_list)
+        finally:
+            _SIGNING.reset(token)
+
+    def _print_checkpoint(self):
+        """What a printed document shows of the chain's head: a dict with the
+        ``token`` to keep and its parts, or ``error`` when it cannot be signed.
+        Writes nothing (printing never writes)."""
+        self.ensure_one()
+        # Statements and credit notes are printed by users who may not read the
+        # ledger (accountants, customers on the portal); the head is public to them.
+        chain = self.sudo()
+        try:
+            checkpoint = chain._sign_head()
+        except UserError as error:
+            return {"error": str(error), "chain": chain}
+        if checkpoint is None:
+            return {"error": self.env._("No sealed event yet."), "chain": chain}
+        return {
+            "chain": chain,
+            "token": checkpoint.token,
+            "sequence": checkpoint.sequence,
+            "hash": checkpoint.hash,
+            "fingerprint": checkpoint.fingerprint,
+            "signed_at": datetime.fromtimestamp(
+                checkpoint.signed_at, timezone.utc
+            ).replace(tzinfo=None),
+        }
+
+    @api.model
+    def _print_checkpoint_for_company(self, company):
+        """:meth:`_print_checkpoint` of a company's chain (None if it has none)."""
+        chain = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        return chain._print_checkpoint() if chain else None
+
+    def action_sign_checkpoint(self):
+        """Sign and keep a checkpoint of the head of these chains now."""
+        self.check_access("read")
+        if not self.env.user.has_group("aftersales_sla.group_aftersales_manager"):
+            raise AccessError(
+                self.env._("Only After-Sales managers sign ledger checkpoints.")
+            )
+        self._seal_chains(self)
+        self._store_checkpoints("manual")
+        return True
+
+    def action_open_checkpoints(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Checkpoints"),
+            "res_model": "aftersales.event.checkpoint",
+            "view_mode": "list,form",
+            "domain": [("chain_id", "=", self.id)],
+            "context": {},
+        }
+
+    @api.model
+    def _cron_sign_checkpoints(self):
+        """Scheduled action: a signed checkpoint of every chain's head."""
+        chains = self.sudo().search([])
+        created = chains._store_checkpoints("scheduled")
+        if created:
+            _logger.info("Service ledger: signed %d checkpoints", len(created))
+
+
+def _guard_function_sources():
+    """{function name: body} of the guard functions as the guard file installs
+    them (the text between their dollar quotes), to recognise a replaced one."""
+    text = GUARD_SQL.read_text(encoding="utf-8")
+    result = {}
+    for name, tag in (
+        ("aftersales_event_guard", "$guard$"),
+        ("aftersales_event_seal", "$seal$"),
+        ("aftersales_append_only", "$append_only$"),
+    ):
+        parts = text.split(tag)
+        result[name] = parts[1] if len(parts) >= 3 else ""
+    return result
+
+
+def _seal_postcommit(dbname, chain_ids):
+    """Post-commit hook: seal what the committed transaction appended."""
+    if not chain_ids:
+        return
+    try:
+        # A connection of its own, even under tests (the registry's test cursor would
+        # seal inside the test's transaction and hold the chain's head until its end).
+        with closing(db_connect(dbname).cursor()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            Chain = env["aftersales.event.chain"]
+            chains = Chain.browse(sorted(chain_ids)).exists()
+            Chain._seal_chains(chains)
+            cr.execute(
+                "SELECT 1 FROM aftersales_event "
+                "WHERE chain_id = ANY(%s) AND hash IS NULL LIMIT 1",
+                [list(chains.ids)],
+            )
+            if cr.fetchone():
+                # Another sealer held the chain: let the scheduled action finish soon.
+                env.ref("aftersales_sla.ir_cron_aftersales_seal_ledger")._trigger(
+                    fields.Datetime.now() + timedelta(seconds=5)
+                )
+            env.flush_all()
+            cr.commit()  # pylint: disable=invalid-commit
+    except psycopg2.Error:
+        # Never fail the user's (already committed) request for this: the scheduled
+        # action seals what is left within a minute.
+        _logger.info("Service ledger: post-commit sealing deferred", exc_info=True)

@@ -291,7 +291,7 @@ class AftersalesTicketSla(models.Model):
         """The SLA-relevant ledger events of ``tickets``, per ticket id, in order."""
         self.env["aftersales.event"].flush_model()
         self.env.cr.execute(
-            """SELECT res_id, event_type, occurred_at, payload
+            """SELECT res_id, event_type, occurred_at, payload, id
                  FROM aftersales_event
                 WHERE res_model = 'aftersales.ticket' AND res_id = ANY(%s)
                   AND event_type = ANY(%s)
@@ -299,9 +299,31 @@ class AftersalesTicketSla(models.Model):
             [list(tickets.ids), list(CLOCK_EVENT_TYPES)],
         )
         events = defaultdict(list)
-        for res_id, event_type, occurred_at, payload in self.env.cr.fetchall():
-            events[res_id].append((event_type, occurred_at, json.loads(payload)))
+        for (
+            res_id,
+            event_type,
+            occurred_at,
+            payload,
+            event_id,
+        ) in self.env.cr.fetchall():
+            events[res_id].append(
+                (event_type, occurred_at, json.loads(payload), event_id)
+            )
         return events
+
+    @api.model
+    def _booked_breaches(self, ticket_events):
+        """{metric: (event id, breach time)} of the first breach booked per metric
+        (``sla.breached`` events), for :meth:`_clock_events`."""
+        booked = {}
+        for event_type, at, payload, *rest in ticket_events:
+            metric = payload.get("metric")
+            if event_type != "sla.breached" or not metric:
+                continue
+            event_id = rest[0] if rest else 0
+            if metric not in booked or event_id < booked[metric][0]:
+                booked[metric] = (event_id, at)
+        return booked
 
     @api.model
     def _clock_events(self, ticket_events):
@@ -327,7 +349,16 @@ class AftersalesTicketSla(models.Model):
         clocks = {}
         history = []  # the ticket's other clock events so far, for late starts
         reported_at = None
-        for event_type, at, payload in ticket_events:
+        # A breach stays a breach: an event recorded after the breach of a clock
+        # was booked (a later id) counts for that clock no earlier than the breach,
+        # however far back it says it happened. A backdated milestone or pause, be
+        # it entered late with a reason or inserted behind the application's back,
+        # meets the clock late; it never turns the booked breach into "met".
+        booked = self._booked_breaches(ticket_events)
+        moved = set()  # ids of the clock events counted at a booked breach
+        moved_metrics = set()
+        for event_type, at, payload, *rest in ticket_events:
+            event_id = rest[0] if rest else None
             if event_type == "ticket.reported":
                 reported_at = at
                 self._apply_targets(clocks, at, payload.get("targets", []))
@@ -350,9 +381,26 @@ class AftersalesTicketSla(models.Model):
                 continue
             history.append((event_type, at, payload))
             for metric, (_info, events) in clocks.items():
-                clock_event = self._clock_event(metric, event_type, at, payload)
+                moment = at
+                breach = booked.get(metric)
+                if (
+                    breach
+                    and event_type != "sla.breached"
+                    and event_id is not None
+                    and event_id > breach[0]
+                    and at < breach[1]
+                ):
+                    moment = breach[1]
+                clock_event = self._clock_event(metric, event_type, moment, payload)
                 if clock_event:
                     events.append(clock_event)
+                    if moment != at:
+                        moved.add(id(clock_event))
+                        moved_metrics.add(metric)
+        for metric in moved_metrics:
+            # Keep the clock's events in time order; one moved to a breach comes
+            # after the breach at that instant.
+            clocks[metric][1].sort(key=lambda event: (event.at, id(event) in moved))
         return clocks
 
     @api.model

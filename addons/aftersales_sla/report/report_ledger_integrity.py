@@ -7,24 +7,47 @@ class ReportLedgerIntegrity(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        # Printing never writes: the report shows a fresh verification; only the
-        # Verify action and the scheduled action record results on the chains.
+        """Verify the chains and lay out every break, the checkpoints checked and
+        a checkpoint of the head signed now. Printing writes nothing: the result is
+        recorded on the chains by the Verify action and the daily verification."""
         self.env["aftersales.event"]._check_verify_rights()
         chains = self.env["aftersales.event.chain"].browse(docids)
-        result = self.env["aftersales.event"].verify_ledger(chains)
+        checkpoints = (data or {}).get("checkpoints") or None
+        result = self.env["aftersales.event"].verify_ledger(
+            chains, checkpoints=checkpoints
+        )
         by_chain = {item["chain"]: item for item in result["chains"]}
+        Event = self.env["aftersales.event"]
         lines = []
         for chain in chains:
             item = by_chain[chain.id]
-            broken_event = self.env["aftersales.event"]
-            if item["broken"] and item["broken"]["id"]:
-                broken_event = broken_event.browse(item["broken"]["id"]).sudo()
+            # The events named by a break, for their type (one read for all).
+            events = (
+                Event.sudo()
+                .browse([broken["id"] for broken in item["breaks"] if broken["id"]])
+                .exists()
+            )
+            types = dict(Event._get_event_types())
             lines.append(
                 {
                     "chain": chain,
                     "item": item,
                     "message": chain._verification_message(item),
-                    "broken_event": broken_event,
+                    "breaks": [
+                        {
+                            "break": broken,
+                            "message": chain._break_message(broken),
+                            "event_type": types.get(
+                                events.filtered(lambda e, b=broken: e.id == b["id"])[
+                                    :1
+                                ].event_type,
+                                "",
+                            ),
+                        }
+                        for broken in item["breaks"]
+                    ],
+                    "checkpoints": item["checkpoints"],
+                    "signed": chain._print_checkpoint(),
                 }
             )
         return {
@@ -34,4 +57,5 @@ class ReportLedgerIntegrity(models.AbstractModel):
             "lines": lines,
             "verified_at": fields.Datetime.now(),
             "result": result,
+            "guard_messages": chains._guard_messages(result["guards"]),
         }

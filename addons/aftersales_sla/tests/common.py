@@ -1,10 +1,54 @@
+import os
 from contextlib import closing, contextmanager
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import psycopg2
+
 from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, new_test_user
+
+from ..models.aftersales_event import GUARD_SQL
+
+#: Exported by scripts/test.sh: a libpq DSN of the ledger owner role on the test
+#: database, for tests that tamper as an attacker holding the owner's password.
+OWNER_DSN_VARIABLE = "AFTERSALES_LEDGER_OWNER_DSN"
+
+
+@contextmanager
+def owner_cursor():
+    """A cursor connected as the ledger owner role (committing on success)."""
+    dsn = os.environ.get(OWNER_DSN_VARIABLE)
+    if not dsn:
+        raise AssertionError(
+            f"{OWNER_DSN_VARIABLE} is not set: run the tests through scripts/test.sh "
+            "(it sets up the ledger owner role and exports its connection string)"
+        )
+    with closing(psycopg2.connect(dsn)) as connection:
+        with connection, connection.cursor() as cr:
+            yield cr
+
+
+def wipe_chain_as_owner(chain_id):
+    """Leave a test chain empty again, as the owner: no events, no checkpoints,
+    head at zero, guards as installed (tests that tamper clean up after them)."""
+    with owner_cursor() as cr:
+        cr.execute(GUARD_SQL.read_text(encoding="utf-8"))
+        cr.execute("ALTER TABLE aftersales_event DISABLE TRIGGER USER")
+        cr.execute("ALTER TABLE aftersales_event_checkpoint DISABLE TRIGGER USER")
+        cr.execute("DELETE FROM aftersales_event WHERE chain_id = %s", [chain_id])
+        cr.execute(
+            "DELETE FROM aftersales_event_checkpoint WHERE chain_id = %s", [chain_id]
+        )
+        cr.execute(
+            """UPDATE aftersales_event_chain
+                  SET last_sequence = 0, last_hash = NULL, audit_from_sequence = 0
+                WHERE id = %s""",
+            [chain_id],
+        )
+        cr.execute("ALTER TABLE aftersales_event ENABLE TRIGGER USER")
+        cr.execute("ALTER TABLE aftersales_event_checkpoint ENABLE TRIGGER USER")
 
 
 class LedgerCase(TransactionCase):

@@ -99,24 +99,19 @@ class TestLedgerConcurrency(BaseCase):
             closing(db_connect(self.dbname).cursor()) as cr_1,
             closing(db_connect(self.dbname).cursor()) as cr_2,
         ):
-            Event_1 = api.Environment(cr_1, SUPERUSER_ID, {})["aftersales.event"]
-            Event_2 = api.Environment(cr_2, SUPERUSER_ID, {})["aftersales.event"]
+            Chain_1 = api.Environment(cr_1, SUPERUSER_ID, {})["aftersales.event.chain"]
+            Chain_2 = api.Environment(cr_2, SUPERUSER_ID, {})["aftersales.event.chain"]
             cr_2.execute("SELECT 1")  # sealer 2's snapshot predates sealer 1's commit
             cr_2.execute("SET lock_timeout = '2s'")
-            self.assertEqual(Event_1._seal_chain(self.chain_id), 4)
+            self.assertEqual(Chain_1._seal_chain(self.chain_id), 4)
             # While sealer 1 holds the chain, sealer 2 skips it at once.
-            self.assertIsNone(Event_2._seal_chain(self.chain_id))
+            self.assertIsNone(Chain_2._seal_chain(self.chain_id))
             cr_2.rollback()
             cr_2.execute("SELECT 1")  # a fresh snapshot, still before 1 commits
             cr_1.commit()
             # Sealer 2 now works from a snapshot without sealer 1's work: it must not
             # number the same events again (that would fork the chain).
-            self.assertEqual(
-                Event_2._seal_chains(
-                    Event_2.env["aftersales.event.chain"].browse(self.chain_id)
-                ),
-                0,
-            )
+            self.assertEqual(Chain_2._seal_chains(Chain_2.browse(self.chain_id)), 0)
             cr_2.rollback()
         rows, result = self.chain_state()
         self.assertTrue(result["ok"], result)

@@ -135,8 +135,7 @@ class TestLedgerHash(BaseCase):
         """Verify with the careful path and the fast page path; they must agree."""
         verifier = ledger_hash.ChainVerifier()
         for event_id, row, previous, digest in rows:
-            if not verifier.feed(event_id, row, previous, digest):
-                break
+            verifier.feed(event_id, row, previous, digest)
         fast = ledger_hash.ChainVerifier()
         fast.feed_rows(
             [
@@ -145,7 +144,8 @@ class TestLedgerHash(BaseCase):
             ]
         )
         self.assertEqual(
-            (fast.checked, fast.broken), (verifier.checked, verifier.broken)
+            (fast.checked, fast.breaks, fast.break_count),
+            (verifier.checked, verifier.breaks, verifier.break_count),
         )
         return verifier
 
@@ -154,14 +154,22 @@ class TestLedgerHash(BaseCase):
         self.assertIsNone(verifier.broken)
         self.assertEqual(verifier.checked, 5)
 
-    def test_verifier_names_the_first_tampered_event(self):
-        rows = self._chain(5)
+    def test_verifier_names_every_tampered_event_once(self):
+        rows = self._chain(6)
+        for index in (2, 4):
+            event_id, row, previous, digest = rows[index]
+            row = list(row)
+            row[ledger_hash.RECORD_ORDER.index("payload")] = '{"n":999}'
+            rows[index] = (event_id, row, previous, digest)
         event_id, row, previous, digest = rows[2]
-        row = list(row)
-        row[ledger_hash.RECORD_ORDER.index("payload")] = '{"n":999}'
-        rows[2] = (event_id, row, previous, digest)
         verifier = self._verify(rows)
-        self.assertEqual(verifier.checked, 2)
+        # Each changed event is one break; the events after it still link to
+        # its stored hash and are checked.
+        self.assertEqual(verifier.checked, 4)
+        self.assertEqual(
+            [(item["id"], item["reason"]) for item in verifier.breaks],
+            [(3, "hash_mismatch"), (5, "hash_mismatch")],
+        )
         self.assertEqual(verifier.broken["id"], 3)
         self.assertEqual(verifier.broken["reason"], "hash_mismatch")
         self.assertEqual(verifier.broken["stored"], digest)
@@ -172,6 +180,7 @@ class TestLedgerHash(BaseCase):
         gap = self._verify(rows[:1] + rows[2:])
         self.assertEqual(gap.broken["reason"], "sequence_gap")
         self.assertEqual(gap.broken["id"], 3)
+        self.assertEqual((gap.break_count, gap.checked), (1, 2))
         relinked = list(rows)
         event_id, row, _previous, digest = relinked[1]
         relinked[1] = (event_id, row, "$1$" + "0" * 64, digest)

@@ -531,3 +531,44 @@ class TestPenaltyInvoicing(AccountTestInvoicingCommon):
             penalty.with_user(self.technician)._add_to_invoice(self.Move)
         self.assertEqual(self.counts(), before)
         self.assertEqual(penalty.state, "confirmed")
+
+    def test_credit_note_and_statement_print_the_signed_ledger_head(self):
+        """The other party keeps a checkpoint of the ledger from every credit note
+        settling penalties and every SLA statement (signed when printed)."""
+        penalty = self.assess(self.contract, 80)
+        move = penalty.with_user(self.accountant)._create_credit_notes()
+        self.env["aftersales.event"]._seal_chains()
+        chain = (
+            self.env["aftersales.event.chain"]
+            .sudo()
+            .search([("company_id", "=", self.company.id)])
+        )
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.accountant)
+            ._render_qweb_html("account.account_invoices", move.ids)
+        )
+        self.assertIn(f"ASL1.{chain.id}.{chain.last_sequence}.", html.decode())
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html(
+                "aftersales_sla.action_report_sla_statement", self.contract.ids
+            )
+        )
+        token = f"ASL1.{chain.id}.{chain.last_sequence}."
+        self.assertIn(token, html.decode())
+        printed = html.decode().split(token)[1].split("<")[0].strip()
+        result = (
+            self.env["aftersales.event"]
+            .with_user(self.manager)
+            .verify_ledger(chain, checkpoints=token + printed)
+        )
+        self.assertEqual(
+            [
+                item["status"]
+                for item in result["checkpoints"]
+                if item["source"] == "given"
+            ],
+            ["ok"],
+        )

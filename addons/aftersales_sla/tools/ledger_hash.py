@@ -193,50 +193,86 @@ def hash_version(stored_hash):
     return int(parts[1])
 
 
+#: Breaks described one by one per chain; beyond, only counted (bounded memory).
+MAX_BREAKS = 1000
+
+
 class ChainVerifier:
     """Streaming verifier of one chain: feed events in sequence order.
 
-    Keeps only the previous hash and counters, so memory does not grow with the
-    chain. ``feed`` returns False at the first event that does not match (wrong
-    sequence, wrong link to its predecessor, or a hash that does not recompute);
-    ``broken`` then describes it.
+    Keeps the previous hash, counters and the first :data:`MAX_BREAKS` breaks, so
+    memory does not grow with the chain. Every event that does not match is a
+    break (wrong sequence, wrong link to its predecessor, malformed hash, or a
+    hash that does not recompute); verification then goes on from the event's
+    stored values, so each later break is reported on its own, with its cause.
+    ``broken`` is the first break (or None), ``breaks`` the described ones and
+    ``break_count`` how many there are.
     """
 
-    __slots__ = ("checked", "previous_hash", "expected_sequence", "broken")
+    __slots__ = (
+        "checked",
+        "previous_hash",
+        "expected_sequence",
+        "breaks",
+        "break_count",
+    )
 
     def __init__(self, previous_hash=None, first_sequence=1):
         self.checked = 0
         self.previous_hash = previous_hash
         self.expected_sequence = first_sequence
-        self.broken = None
+        self.breaks = []
+        self.break_count = 0
+
+    @property
+    def broken(self):
+        return self.breaks[0] if self.breaks else None
 
     def feed(self, event_id, row, stored_previous, stored_hash):
-        """Check one event given its values in RECORD_ORDER order (sequence last)."""
+        """Check one event given its values in RECORD_ORDER order (sequence last).
+
+        Returns True when it matches; otherwise records the break and returns
+        False. Either way the next event is checked against this one's stored
+        hash and sequence.
+        """
         sequence = row[-1]
+        ok = True
         if sequence != self.expected_sequence:
-            return self._fail(
+            # Events missing (or moved) before this one: its link cannot match
+            # either; its own hash is still checked below.
+            ok = self._fail(
                 event_id,
                 sequence,
                 "sequence_gap",
                 str(self.expected_sequence),
                 str(sequence),
             )
-        if (stored_previous or "") != (self.previous_hash or ""):
-            return self._fail(
+        elif (stored_previous or "") != (self.previous_hash or ""):
+            ok = self._fail(
                 event_id, sequence, "broken_link", self.previous_hash, stored_previous
             )
-        version = hash_version(stored_hash)
-        if version != HASH_VERSION:
-            return self._fail(event_id, sequence, "malformed_hash", "", stored_hash)
-        expected = compute_hash(self.previous_hash, canonical_record_row(row), version)
-        if expected != stored_hash:
-            return self._fail(
-                event_id, sequence, "hash_mismatch", expected, stored_hash
-            )
-        self.checked += 1
+        if ok:
+            version = hash_version(stored_hash)
+            if version != HASH_VERSION:
+                ok = self._fail(event_id, sequence, "malformed_hash", "", stored_hash)
+            else:
+                expected = compute_hash(
+                    stored_previous, canonical_record_row(row), version
+                )
+                if expected != stored_hash:
+                    ok = self._fail(
+                        event_id, sequence, "hash_mismatch", expected, stored_hash
+                    )
+        elif hash_version(stored_hash) == HASH_VERSION and sequence is not None:
+            # Not linked where expected: does the event at least match itself?
+            expected = compute_hash(stored_previous, canonical_record_row(row))
+            if expected != stored_hash:
+                self.breaks[-1]["also"] = "hash_mismatch"
+        if ok:
+            self.checked += 1
         self.previous_hash = stored_hash
-        self.expected_sequence += 1
-        return True
+        self.expected_sequence = (sequence or self.expected_sequence) + 1
+        return ok
 
     def feed_rows(self, rows):
         """Check a page of ``(id, previous_hash, hash, *record_row)`` rows in order.
@@ -244,7 +280,7 @@ class ChainVerifier:
         The same checks as :meth:`feed` in one tight loop, verification's hot path:
         the columns the database declares NOT NULL are formatted without None
         checks. Any row that does not pass is handed to :meth:`feed`, which gives the
-        diagnosis. Returns False at the first mismatch.
+        diagnosis. Returns False when the page holds a break.
         """
         template = _RECORD_TEMPLATE_FAST
         enc = encode_basestring
@@ -252,6 +288,7 @@ class ChainVerifier:
         previous_bare = bare_digest(previous)
         expected_sequence = self.expected_sequence
         checked = 0
+        clean = True
         for row in rows:
             (
                 event_id,
@@ -294,8 +331,9 @@ class ChainVerifier:
                 self.previous_hash, self.expected_sequence = previous, expected_sequence
                 self.checked += checked
                 checked = 0
-                if not self.feed(event_id, row[3:], stored_previous, stored_hash):
-                    return False
+                clean = (
+                    self.feed(event_id, row[3:], stored_previous, stored_hash) and clean
+                )
                 previous, expected_sequence = self.previous_hash, self.expected_sequence
                 previous_bare = bare_digest(previous)
                 continue
@@ -305,14 +343,25 @@ class ChainVerifier:
             checked += 1
         self.previous_hash, self.expected_sequence = previous, expected_sequence
         self.checked += checked
-        return True
+        return clean
 
-    def _fail(self, event_id, sequence, reason, expected, stored):
-        self.broken = {
-            "id": event_id,
-            "sequence": sequence,
-            "reason": reason,
-            "expected": expected or "",
-            "stored": stored or "",
-        }
+    def add_break(self, event_id, sequence, reason, expected="", stored="", **extra):
+        """Record a break found outside the stream (head, checkpoints...)."""
+        self._fail(event_id, sequence, reason, expected, stored, **extra)
+
+    def _fail(self, event_id, sequence, reason, expected, stored, **extra):
+        self.break_count += 1
+        if len(self.breaks) < MAX_BREAKS:
+            self.breaks.append(
+                dict(
+                    {
+                        "id": event_id,
+                        "sequence": sequence,
+                        "reason": reason,
+                        "expected": expected or "",
+                        "stored": stored or "",
+                    },
+                    **extra,
+                )
+            )
         return False

@@ -394,8 +394,8 @@ class AftersalesSurveyDemo(models.AbstractModel):
                 resolved = reported + (
                     _hours(rng, 80, 100) if late else _hours(rng, 20, 60)
                 )
-                ticket.action_acknowledge(when=responded)
-                ticket.action_resolve(when=resolved)
+                ticket.action_acknowledge(when=responded, reason=LATE_ENTRY_REASON)
+                ticket.action_resolve(when=resolved, reason=LATE_ENTRY_REASON)
             else:
                 # Response: 12 h on the 24x7 calendar; late ones 13-20 h.
                 if story["late_response"]:
@@ -408,14 +408,14 @@ class AftersalesSurveyDemo(models.AbstractModel):
                     when=responded,
                     reason="夜班漏接，早班补回复 / Missed by the night shift"
                     if story["late_response"]
-                    else None,
+                    else LATE_ENTRY_REASON,
                 )
                 last = responded
                 if on_site or urgent:
                     last = responded + (
                         _hours(rng, 0.5, 1.5) if urgent else _hours(rng, 1, 6)
                     )
-                    ticket.action_arrive(when=last)
+                    ticket.action_arrive(when=last, reason=LATE_ENTRY_REASON)
                 # Resolution: 48 h on the on-site calendar (14 h a day); in time
                 # within 40 wall-clock hours, late after 7 to 9 days.
                 if story["late_resolution"]:
@@ -425,7 +425,7 @@ class AftersalesSurveyDemo(models.AbstractModel):
                         last + timedelta(hours=1),
                         reported + _hours(rng, 4, 30),
                     )
-                ticket.action_resolve(when=resolved)
+                ticket.action_resolve(when=resolved, reason=LATE_ENTRY_REASON)
                 if story["reopened"]:
                     reopened = resolved + _hours(rng, 20, 40)
                     ticket.action_reopen(
@@ -433,7 +433,7 @@ class AftersalesSurveyDemo(models.AbstractModel):
                         when=reopened,
                     )
                     resolved = reopened + _hours(rng, 3, 10)
-                    ticket.action_resolve(when=resolved)
+                    ticket.action_resolve(when=resolved, reason=LATE_ENTRY_REASON)
             # Accepted by the customer one to three days later: closing sends the
             # survey to the contract's sample.
             closed = resolved + _hours(rng, 20, 60)
