@@ -32,9 +32,10 @@ import psycopg2.errors
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
-from odoo.tools import config, mute_logger
+from odoo.tools import config
 
 from ..tools import ledger_hash, ledger_sign
+from ..tools.quiet_sql import quiet_sql
 from .aftersales_event import GUARD_SQL, UNHASHED_ODD_SQL, ledger_owner_can_act
 from .aftersales_event_checkpoint import _SIGNING
 
@@ -411,7 +412,7 @@ class AftersalesEventChain(models.Model):
                 try:
                     # A lost race is expected and handled here: keep it out of the
                     # log, where odoo.sql_db would report it as a bad query.
-                    with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                    with self.env.cr.savepoint(flush=False), quiet_sql():
                         count = self._seal_chain(chain_id, limit=batch_size)
                 except (
                     psycopg2.errors.SerializationFailure,

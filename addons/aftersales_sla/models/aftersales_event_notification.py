@@ -40,6 +40,8 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.sql_db import db_connect
 
+from ..tools.quiet_sql import quiet_sql
+
 _logger = logging.getLogger(__name__)
 
 #: An event waiting for its notification (plain values: nothing to re-read).
@@ -51,34 +53,6 @@ _Notice = namedtuple(
 #: A context variable, not an Odoo context key, so that no RPC caller can silence
 #: the e-mails of what it does.
 _SILENCED = contextvars.ContextVar("aftersales_notifications_silenced", default=False)
-
-#: Set while a delivery runs: a failed query is then the delivery's to handle and
-#: record (a conflict is expected under load), not odoo.sql_db's "bad query".
-_QUIET_SQL = contextvars.ContextVar("aftersales_notification_quiet_sql", default=False)
-
-
-class _QuietSqlFilter(logging.Filter):
-    """Drops odoo.sql_db's report of a failed query while a delivery handles it.
-
-    Unlike ``odoo.tools.mute_logger``, which swaps the logger's handlers for the
-    whole process, it only applies to the delivering thread (workers in threaded
-    mode, the post-commit hook of each request)."""
-
-    def filter(self, record):
-        return not _QUIET_SQL.get()
-
-
-logging.getLogger("odoo.sql_db").addFilter(_QuietSqlFilter())
-
-
-@contextmanager
-def _quiet_sql():
-    token = _QUIET_SQL.set(True)
-    try:
-        yield
-    finally:
-        _QUIET_SQL.reset(token)
-
 
 #: Errors that say "another transaction got there first": retried, never final.
 TRANSIENT_ERRORS = (
@@ -274,7 +248,7 @@ class AftersalesEventNotification(models.Model):
                 # A lost race is expected and handled here (and the error kept on
                 # the notification): keep it out of the log, where odoo.sql_db
                 # would report it as a bad query.
-                with _quiet_sql():
+                with quiet_sql():
                     if commit:
                         outcome = self._deliver_one(notification_id)
                         self.env.flush_all()
@@ -334,7 +308,7 @@ class AftersalesEventNotification(models.Model):
         """After a conflict rolled the try back: count it and schedule the next one,
         unless another worker delivered or holds the notification meanwhile."""
         try:
-            with self.env.cr.savepoint(flush=False), _quiet_sql():
+            with self.env.cr.savepoint(flush=False), quiet_sql():
                 if not self._lock_pending(notification_id):
                     return "busy"
                 self.browse(notification_id)._record_failure(error, transient=True)

@@ -5,10 +5,11 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare, float_round, mute_logger
+from odoo.tools import float_compare, float_round
 from odoo.tools.sql import index_exists
 
 from ..tools import door, inputs
+from ..tools.quiet_sql import quiet_sql
 
 WAIVER_REASONS = [
     ("force_majeure", "Force majeure"),
@@ -260,7 +261,7 @@ class AftersalesPenalty(models.Model):
         self.env.flush_all()
         # A stale snapshot raises SerializationFailure here, on purpose: the caller
         # (Odoo's RPC retry, the cron's next batch) starts again; not a bad query.
-        with mute_logger("odoo.sql_db"):
+        with quiet_sql():
             self.env.cr.execute(
                 "SELECT id FROM aftersales_contract WHERE id = ANY(%s) "
                 "FOR NO KEY UPDATE",

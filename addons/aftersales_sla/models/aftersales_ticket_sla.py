@@ -6,9 +6,10 @@ from datetime import timedelta
 import psycopg2.errors
 
 from odoo import api, fields, models
-from odoo.tools import create_index, mute_logger
+from odoo.tools import create_index
 
 from ..tools import sla_clock
+from ..tools.quiet_sql import quiet_sql
 from .aftersales_sla_target import METRICS
 
 #: Which metrics' clocks each milestone reaches (stops as met). A later milestone
@@ -750,7 +751,7 @@ class AftersalesTicketSla(models.Model):
         """
         self.env.flush_all()
         try:
-            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint(flush=False), quiet_sql():
                 self.env.cr.execute(
                     f"""SELECT l.id, l.ticket_id FROM aftersales_ticket_sla l
                          WHERE l.state = 'running' AND l.{column} <= %s {extra}

@@ -51,7 +51,7 @@ class TestLedgerBackdating(TicketCase):
             ],
         )
         self.env.invalidate_all()
-        ticket._project_sla()
+        self.env["aftersales.ticket.sla"]._project_tickets(ticket)
         response = self.line(ticket, "response")
         self.assertEqual(response.state, "breached")
         self.assertEqual(response.breached_at, shanghai(2026, 11, 21, 19, 0))
