@@ -462,6 +462,10 @@ class AftersalesTicket(models.Model):
             stage = self._default_stage()
             for vals in vals_list:
                 vals.setdefault("stage_id", stage.id)
+        if any("service_type_id" not in vals for vals in vals_list):
+            service_type = self._default_service_type()
+            for vals in vals_list:
+                vals.setdefault("service_type_id", service_type.id)
         self._assign_numbers(vals_list)
         self._match_contract_vals(vals_list)
         tickets = super().create(vals_list)

@@ -178,6 +178,8 @@ class AftersalesTicketSla(models.Model):
         compute="_compute_live",
         string="Accruing Penalty",
         currency_field="currency_id",
+        # Money is for managers, auditors and accountants, not technicians.
+        groups="aftersales_sla.group_aftersales_auditor,account.group_account_invoice",
         help="Per-hour penalty clauses: what the lateness so far costs (final when the "
         "milestone is reached).",
     )

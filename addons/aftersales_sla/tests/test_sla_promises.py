@@ -542,3 +542,14 @@ class TestRebuildAsManager(PromiseCase):
         self.assertEqual(response.deadline, good)
         with self.assertRaises(AccessError):
             ticket.with_user(self.technician).action_rebuild_sla()
+
+    @freeze_time("2026-11-20 13:05:00")
+    def test_technician_reads_clocks_but_not_the_money_accruing(self):
+        ticket = self.report(team_id=self.team.id)
+        lines = ticket.with_user(self.technician).sla_ids
+        self.assertTrue(lines.read(["deadline", "state"]))
+        with self.assertRaises(AccessError):
+            lines.read(["penalty_accrued"])
+        self.assertTrue(
+            ticket.with_user(self.manager).sla_ids.read(["penalty_accrued"])
+        )
