@@ -27,7 +27,12 @@ class TestPenaltyCapConcurrency(BaseCase):
                         (
                             0,
                             0,
-                            {"metric": "response", "priority": "1", "target_hours": 1},
+                            {
+                                "metric": "response",
+                                "priority": "1",
+                                "target_hours": 1,
+                                "time_basis": "always",
+                            },
                         )
                     ],
                 }

@@ -164,7 +164,12 @@ class TestSlaWatchConcurrency(BaseCase):
                         (
                             0,
                             0,
-                            {"metric": "response", "priority": "1", "target_hours": 1},
+                            {
+                                "metric": "response",
+                                "priority": "1",
+                                "target_hours": 1,
+                                "time_basis": "always",
+                            },
                         )
                     ],
                 }
