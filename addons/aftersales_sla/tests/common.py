@@ -1,3 +1,4 @@
+import json
 import os
 from contextlib import closing, contextmanager
 from datetime import date, datetime
@@ -103,6 +104,28 @@ class LedgerCase(TransactionCase):
             [(chain or self.chain).id],
         )
         return self.env.cr.fetchone()[0]
+
+
+def call_kw(case, model, method, args, kwargs=None):
+    """Call ``model.method`` over JSON-RPC as the web client does, in the session of
+    HttpCase ``case``; returns the decoded JSON-RPC answer (result or error)."""
+    return case.url_open(
+        "/web/dataset/call_kw",
+        data=json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {
+                    "model": model,
+                    "method": method,
+                    "args": args,
+                    "kwargs": kwargs or {},
+                },
+            }
+        ),
+        headers={"Content-Type": "application/json"},
+    ).json()
 
 
 @contextmanager

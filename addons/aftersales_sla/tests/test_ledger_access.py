@@ -1,10 +1,8 @@
-import json
-
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import LedgerCase
+from .common import LedgerCase, call_kw
 
 
 @tagged("post_install", "-at_install")
@@ -87,23 +85,7 @@ class TestLedgerRpc(HttpCase):
     """What a logged-in user can do to the ledger over JSON-RPC: read, nothing else."""
 
     def call_kw(self, model, method, args, kwargs=None):
-        return self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        ).json()
+        return call_kw(self, model, method, args, kwargs)
 
     def test_rpc_cannot_append_write_or_delete(self):
         manager = new_test_user(

@@ -8,7 +8,6 @@ Technicians see their own and their team's tickets and nothing else of other
 customers; verification and the integrity report are for managers and auditors.
 """
 
-import json
 import xmlrpc.client
 from datetime import date, timedelta
 
@@ -18,7 +17,7 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import shanghai
+from .common import call_kw, shanghai
 from .test_penalty import PenaltyCase
 
 REFUSED = "they cannot be written directly"
@@ -551,23 +550,7 @@ class TestOneDoorRpc(HttpCase):
     # ------------------------------------------------------------------
 
     def call_kw(self, model, method, args, kwargs=None):
-        return self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        ).json()
+        return call_kw(self, model, method, args, kwargs)
 
     def test_json_rpc_refuses_the_same(self):
         attempts = {
