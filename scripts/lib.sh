@@ -26,6 +26,9 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/runtime-$(id -u)}"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 ADDONS_PATH="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$PROJECT_DIR/addons"
 PROJECT_ADDONS="aftersales_sla,aftersales_survey"
+# Languages of every database the scripts create; the first is the default language of
+# new users and partners (English), the others are installed beside it.
+LOAD_LANGUAGES="en_US,zh_CN,zh_TW"
 
 log() { printf '\033[1;34m[%s]\033[0m %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }

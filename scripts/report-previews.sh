@@ -11,7 +11,7 @@ CONF="$STATE_DIR/docs.conf"
 write_odoo_conf "$CONF" "db_name = $DOCS_DB" "log_level = warn" "max_cron_threads = 0"
 if ! db_exists "$DOCS_DB"; then
     log "creating $DOCS_DB with demo data"
-    odoo_bin -c "$CONF" -d "$DOCS_DB" -i "$PROJECT_ADDONS" --load-language=zh_CN,zh_TW \
+    odoo_bin -c "$CONF" -d "$DOCS_DB" -i "$PROJECT_ADDONS" --load-language="$LOAD_LANGUAGES" \
         --stop-after-init
 else
     odoo_bin -c "$CONF" -d "$DOCS_DB" -u "$PROJECT_ADDONS" --stop-after-init

@@ -25,7 +25,7 @@ STAMP="$STATE_DIR/run-$DB_NAME.stamp"
 create_db() {
     log "creating database $DB_NAME with $PROJECT_ADDONS and demo data"
     if ! odoo_bin -c "$CONF" -d "$DB_NAME" -i "$PROJECT_ADDONS" \
-        --load-language=zh_CN,zh_TW --stop-after-init --log-level=warn; then
+        --load-language="$LOAD_LANGUAGES" --stop-after-init --log-level=warn; then
         psql_odoo -d postgres -c "DROP DATABASE IF EXISTS \"$DB_NAME\"" || true
         die "could not create database $DB_NAME"
     fi

@@ -35,7 +35,8 @@ write_odoo_conf "$CONF" "db_name = $TEST_DB" "dbfilter = ^$TEST_DB\$" \
 log "fresh database $TEST_DB"
 psql_odoo -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\" WITH (FORCE)"
 rm -rf "$STATE_DIR/filestore/filestore/$TEST_DB"
-odoo_bin -c "$CONF" -d "$TEST_DB" -i "$PROJECT_ADDONS" --stop-after-init
+odoo_bin -c "$CONF" -d "$TEST_DB" -i "$PROJECT_ADDONS" --load-language="$LOAD_LANGUAGES" \
+    --stop-after-init
 log "ledger owner step"
 ensure_ledger_owner "$TEST_DB"
 # The tampering tests act as an attacker holding the ledger owner's password.
