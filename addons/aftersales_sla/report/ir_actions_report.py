@@ -1,4 +1,8 @@
-"""Searchable Chinese text in the after-sales PDF reports.
+"""The after-sales PDF reports: searchable Chinese text, the reference and the page
+number on every page, and the helpers their templates format with.
+
+Searchable Chinese text
+-----------------------
 
 wkhtmltopdf (Qt) writes each font's ToUnicode map by walking the Unicode code points
 upwards and keeping the first one drawn with each glyph. Noto Sans CJK draws the CJK
@@ -9,11 +13,27 @@ maps are corrected: each radical is mapped to the ideograph the font draws.
 
 The replacement keeps every byte count (four hex digits for four hex digits), so the
 PDF's cross-reference offsets stay valid.
+
+Reference and page number on every page
+---------------------------------------
+wkhtmltopdf built on unpatched Qt (Debian's, Ubuntu's) ignores header and footer HTML,
+and does not repeat a table's header on the next page either: a running line can come
+from neither. Each PDF is therefore stamped once rendered, one document at a time:
+the document's reference and "page / pages" in the bottom margin (see
+``_aftersales_stamp_pages``).
 """
 
+import io
 import re
 
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
 from odoo import api, models
+from odoo.tools.misc import babel_locale_parse
+from odoo.tools.pdf import PdfReader, PdfWriter
+
+from ..tools.report_format import datetime_pattern, join_list
 
 # fmt: off
 #: Radical -> ideograph drawn with the same glyph by Noto Sans CJK SC (generated from
@@ -147,6 +167,56 @@ def fix_cjk_text(pdf):
     return fixed if len(fixed) == len(pdf) else pdf
 
 
+#: The field holding the reference printed on every page, by model.
+REFERENCE_FIELDS = {
+    "aftersales.contract": "name",
+    "aftersales.ticket": "number",
+    "aftersales.evaluation": "name",
+    "aftersales.event.chain": "name",
+}
+
+
+def stamp_pages(pdf, reference=None):
+    """``pdf`` (bytes) with ``reference`` and "page / pages" drawn in the bottom
+    right corner of every page, as selectable text in a standard PDF font.
+
+    The reference is left out when that font cannot write it (the page number
+    stays); the numbers are language neutral ("2 / 5")."""
+    reader = PdfReader(io.BytesIO(pdf), strict=False)
+    pages = reader.pages
+    total = len(pages)
+    if reference:
+        try:
+            reference.encode("cp1252")
+        except UnicodeEncodeError:
+            reference = None
+    packet = io.BytesIO()
+    overlay = canvas.Canvas(packet)
+    for number, page in enumerate(pages, start=1):
+        width = float(page.mediabox.width)
+        height = float(page.mediabox.height)
+        overlay.setPageSize((width, height))
+        overlay.setFont("Helvetica", 7.5)
+        overlay.setFillGray(0.4)
+        line = f"{number} / {total}"
+        overlay.drawRightString(
+            width - 10 * mm,
+            5 * mm,
+            f"{reference} \u00b7 {line}" if reference else line,
+        )
+        overlay.showPage()
+    overlay.save()
+    stamps = PdfReader(packet).pages
+    writer = PdfWriter()
+    for page, stamp in zip(pages, stamps, strict=True):
+        page.merge_page(stamp)
+        page.compress_content_streams()
+        writer.add_page(page)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
@@ -175,3 +245,55 @@ class IrActionsReport(models.Model):
         ):
             pdf = fix_cjk_text(pdf)
         return pdf
+
+    @api.model
+    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
+        """Stamp the reference and the page number on every page of each
+        after-sales document (see the module's docstring), counting the pages of
+        each document on its own."""
+        streams = super()._render_qweb_pdf_prepare_streams(
+            report_ref, data, res_ids=res_ids
+        )
+        report = self._get_report(report_ref)
+        if not report.report_name.startswith("aftersales_"):
+            return streams
+        field = REFERENCE_FIELDS.get(report.model)
+        for res_id, stream_data in streams.items():
+            stream = stream_data["stream"]
+            if not stream or (stream_data["attachment"] and report.attachment_use):
+                continue  # none, or a stored copy stamped when it was printed
+            record = self.env[report.model].browse(
+                res_id or (res_ids[0] if res_ids and len(set(res_ids)) == 1 else [])
+            )
+            reference = field and len(record) == 1 and record.sudo()[field] or None
+            stream_data["stream"] = io.BytesIO(
+                stamp_pages(stream.getvalue(), reference)
+            )
+            stream.close()
+        return streams
+
+    def _get_rendering_context(self, report, docids, data):
+        """The after-sales templates also get the formatting helpers of
+        tools/report_format.py, by language code:
+
+        - ``aftersales_join(items, lang, end=False)``: a list joined with
+          "、" in Chinese, ", " otherwise (``end``: closed with "。" or ".");
+        - ``aftersales_dt_options(lang, tz)``: ``t-options`` of a date and time
+          to the minute in ``tz`` (never the seconds).
+        """
+        data = super()._get_rendering_context(report, docids, data)
+        if report.report_name.startswith("aftersales_"):
+            data["aftersales_join"] = join_list
+            data["aftersales_dt_options"] = self._aftersales_dt_options
+        return data
+
+    @api.model
+    def _aftersales_dt_options(self, lang, tz=None):
+        lang_data = self.env["res.lang"]._get_data(code=lang or "en_US")
+        options = {
+            "widget": "datetime",
+            "format": datetime_pattern(lang_data, babel_locale_parse(lang or "en_US")),
+        }
+        if tz:
+            options["tz_name"] = tz
+        return options

@@ -2,6 +2,7 @@ import json
 
 from odoo import api, models
 
+from ..tools.report_format import join_list
 from .report_aftersales_contract import format_hours
 
 
@@ -94,9 +95,12 @@ class ReportAftersalesTicket(models.AbstractModel):
             new = priorities.get(payload.get("to"), payload.get("to") or "")
             return f"{old} → {new}"
         if kind == "ticket.retargeted":
-            return ", ".join(
-                metrics.get(target.get("metric"), "")
-                for target in payload.get("targets", [])
+            return join_list(
+                [
+                    metrics.get(target.get("metric"), "")
+                    for target in payload.get("targets", [])
+                ],
+                env.lang,
             ) or env._("no SLA target")
         if kind == "ticket.accepted":
             return acceptances.get(payload.get("acceptance"), "")

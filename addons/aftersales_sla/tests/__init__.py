@@ -19,6 +19,7 @@ from . import test_penalty_invoicing
 from . import test_tours
 from . import test_tours_calendar
 from . import test_reports
+from . import test_report_format
 from . import test_notifications
 from . import test_local_time
 from . import test_contract_amend

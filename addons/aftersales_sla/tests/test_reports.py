@@ -409,9 +409,18 @@ class TestReports(ReportCase):
             ],
             text,
         )
+        # The customer's date format, the time to the minute (never the seconds).
         self.assertInOrder(
-            ["09时00分", "09时10分", "10时00分", "11时30分", "15时00分"], text
+            [
+                "2026年11月20日 09:00",
+                "2026年11月20日 09:10",
+                "2026年11月20日 10:00",
+                "2026年11月20日 11:30",
+                "2026年11月20日 15:00",
+            ],
+            text,
         )
+        self.assertNotIn("秒", text)
         # SLA results: response met after 1 h of 12 h, resolution within 48 h.
         self.assertIn("12:00", text)
         self.assertIn("48:00", text)

@@ -124,10 +124,14 @@ class AftersalesEventVerify(models.TransientModel):
         return self._action_open()
 
     def action_print_report(self):
+        """Print the integrity report of the chains. Never through "Configure
+        your document layout": the after-sales reports have their own layout."""
         self.ensure_one()
         chains = self.chain_ids or self.env["aftersales.event.chain"].search([])
         return self.env.ref(
             "aftersales_sla.action_report_ledger_integrity"
         ).report_action(
-            chains, data={"checkpoints": self._checkpoints_given() or False}
+            chains,
+            data={"checkpoints": self._checkpoints_given() or False},
+            config=False,
         )
