@@ -2,11 +2,13 @@
 # Render the first page of every after-sales PDF report, in English and in Chinese,
 # from the demo data, into docs/reports/img/ (the pages in docs/reports/ show them).
 #   DOCS_DB  database with both addons and demo data (default: aftersales_docs; created
-#            with zh_CN and zh_TW when missing, updated otherwise)
+#            with $LOAD_LANGUAGES when missing, updated otherwise, as the ledger owner)
+#   DOCS_PORT port of the Odoo that serves the report styles meanwhile (default: 8072)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DOCS_DB="${DOCS_DB:-aftersales_docs}"
 
 bash "$PROJECT_DIR/scripts/setup.sh"
+ensure_ledger_key
 CONF="$STATE_DIR/docs.conf"
 write_odoo_conf "$CONF" "db_name = $DOCS_DB" "log_level = warn" "max_cron_threads = 0"
 if ! db_exists "$DOCS_DB"; then
@@ -14,8 +16,11 @@ if ! db_exists "$DOCS_DB"; then
     odoo_bin -c "$CONF" -d "$DOCS_DB" -i "$PROJECT_ADDONS" --load-language="$LOAD_LANGUAGES" \
         --stop-after-init
 else
-    odoo_bin -c "$CONF" -d "$DOCS_DB" -u "$PROJECT_ADDONS" --stop-after-init
+    # The ledger tables belong to the ledger owner role: update as that role (a
+    # plain `odoo-bin -u` cannot alter them), as scripts/run.sh does.
+    update_addons "$DOCS_DB" "$CONF"
 fi
+ensure_ledger_owner "$DOCS_DB"  # idempotent: also a database made by an older version
 OUT="$PROJECT_DIR/docs/reports/img"
 mkdir -p "$OUT"
 # wkhtmltopdf loads the report styles from a running Odoo: serve one meanwhile.

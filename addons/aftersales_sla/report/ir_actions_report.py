@@ -248,15 +248,29 @@ class IrActionsReport(models.Model):
 
     @api.model
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
-        """Stamp the reference and the page number on every page of each
-        after-sales document (see the module's docstring), counting the pages of
-        each document on its own."""
+        """Render each after-sales document on its own, then stamp its reference
+        and page numbers on every page (see the module's docstring).
+
+        One wkhtmltopdf run per record: wkhtmltopdf on unpatched Qt fails on
+        several HTML documents in one run ("Exit with code 1"), and each
+        document counts its own pages."""
+        report = self._get_report(report_ref)
+        if not report.report_name.startswith("aftersales_"):
+            return super()._render_qweb_pdf_prepare_streams(
+                report_ref, data, res_ids=res_ids
+            )
+        if res_ids and len(res_ids) > 1 and len(set(res_ids)) == len(res_ids):
+            streams = {}
+            for res_id in res_ids:
+                streams.update(
+                    self._render_qweb_pdf_prepare_streams(
+                        report_ref, data, res_ids=[res_id]
+                    )
+                )
+            return streams
         streams = super()._render_qweb_pdf_prepare_streams(
             report_ref, data, res_ids=res_ids
         )
-        report = self._get_report(report_ref)
-        if not report.report_name.startswith("aftersales_"):
-            return streams
         field = REFERENCE_FIELDS.get(report.model)
         for res_id, stream_data in streams.items():
             stream = stream_data["stream"]

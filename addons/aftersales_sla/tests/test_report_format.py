@@ -198,6 +198,23 @@ class TestReportFormat(ReportCase):
                     rf"{re.escape(long_contract.name)} · {number} / {len(pages)}\s*$",
                 )
 
+    def test_several_documents_each_count_their_own_pages(self):
+        tickets = self.ticket | self.late
+        pages = self.pages(
+            self.pdf("aftersales_sla.action_report_aftersales_ticket", tickets)
+        )
+        stamps = [re.search(r"(\S+) · (\d+) / (\d+)\s*$", text) for text in pages]
+        self.assertTrue(all(stamps), pages)
+        self.assertEqual(
+            [stamp.group(1) for stamp in stamps if stamp.group(2) == "1"],
+            [self.ticket.number, self.late.number],
+        )
+        for stamp in stamps:
+            same = [other for other in stamps if other.group(1) == stamp.group(1)]
+            self.assertEqual(int(stamp.group(3)), len(same))
+        self.assertIn("门锁无法开启", pages[0])
+        self.assertIn("大门门禁完全失灵", "".join(pages))
+
 
 @tagged("post_install", "-at_install")
 class TestFirstPrint(TransactionCase):
