@@ -55,6 +55,7 @@
         "views/aftersales_event_notification_views.xml",
     ],
     "demo": [
+        "demo/aftersales_users_demo.xml",
         "demo/aftersales_demo.xml",
         "demo/aftersales_ticket_demo.xml",
     ],
