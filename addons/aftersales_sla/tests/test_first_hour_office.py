@@ -302,6 +302,12 @@ class TestAccountantReadsPenalties(HttpCase, PenaltyCase):
             for name in names
         }
         self.assertNotIn("sla_ids", specification)
+        # Widgets that read a whole model (the stage bar) only where it is readable.
+        for node in arch.iter("field"):
+            if node.get("widget") == "statusbar":
+                comodel = fields[node.get("name")]["relation"]
+                answer = call_kw(self, comodel, "search_read", [[], ["id"]], {})
+                self.assertNotIn("error", answer, comodel)
         opened = call_kw(
             self,
             "aftersales.ticket",

@@ -134,7 +134,9 @@ class AftersalesSlaStatement(models.TransientModel):
     def action_print(self):
         """Print the SLA statement of the wizard's contract and period."""
         self.ensure_one()
-        return self.env.ref("aftersales_sla.action_report_sla_statement").report_action(
+        action = self.env.ref(
+            "aftersales_sla.action_report_sla_statement"
+        ).report_action(
             self.contract_id,
             data={
                 "contract_ids": self.contract_id.ids,
@@ -143,6 +145,9 @@ class AftersalesSlaStatement(models.TransientModel):
             },
             config=False,
         )
+        # The wizard closes once the PDF is downloaded.
+        action["close_on_report_download"] = True
+        return action
 
     def action_send_by_email(self):
         """Open Odoo's mail composer on the contract with the statement template,
