@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common import call_kw, shanghai
@@ -214,7 +214,9 @@ class TestManagerFirstHour(PenaltyCase):
         new = Penalty.search([("ticket_id", "=", november.id)])
         self.assertTrue(old and new)
         Report = self.env["report.aftersales_sla.report_sla_statement"]
-        values = Report._statement_values(contract, date(2026, 11, 1), date(2026, 11, 30))
+        values = Report._statement_values(
+            contract, date(2026, 11, 1), date(2026, 11, 30)
+        )
         self.assertEqual(values["breaches"].ticket_id, november)
         self.assertEqual(values["penalties"], new)
         # The caps' figures are the term's to date, and say so.
@@ -230,15 +232,19 @@ class TestManagerFirstHour(PenaltyCase):
         self.assertEqual(wizard.breach_count, 1)
         self.assertEqual(wizard.ticket_count, 1)
         self.assertEqual(wizard.penalty_ids, new)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "aftersales_sla.action_report_sla_statement",
-            contract.ids,
-            data={
-                "contract_ids": contract.ids,
-                "date_from": "2026-11-01",
-                "date_to": "2026-11-30",
-            },
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "aftersales_sla.action_report_sla_statement",
+                contract.ids,
+                data={
+                    "contract_ids": contract.ids,
+                    "date_from": "2026-11-01",
+                    "date_to": "2026-11-30",
+                },
+            )[0]
+            .decode()
+        )
         self.assertIn(november.number, html)
         self.assertNotIn(october.number, html)
         self.assertIn("Term to date", html)
@@ -272,9 +278,9 @@ class TestAccountantReadsPenalties(HttpCase, PenaltyCase):
             record["ticket_id"]["display_name"], f"{ticket.number} 门锁无法开启"
         )
         self.assertEqual(record["metric"], "response")
-        labels = call_kw(
-            self, "aftersales.penalty", "fields_get", [["metric"]], {}
-        )["result"]["metric"]["selection"]
+        labels = call_kw(self, "aftersales.penalty", "fields_get", [["metric"]], {})[
+            "result"
+        ]["metric"]["selection"]
         self.assertIn(["response", "Response"], labels)
         # Opening the ticket link: the ticket's form view and its record.
         views = call_kw(
@@ -293,7 +299,9 @@ class TestAccountantReadsPenalties(HttpCase, PenaltyCase):
         names = {
             node.get("name")
             for node in arch.iter("field")
-            if not any(parent.tag in ("list", "kanban") for parent in node.iterancestors())
+            if not any(
+                parent.tag in ("list", "kanban") for parent in node.iterancestors()
+            )
         }
         specification = {
             name: {"fields": {"display_name": {}}}

@@ -519,7 +519,7 @@ class TestScorecards(EvaluationCase):
         # on the KPI line, instead of 0.00.
         self.assertFalse(li.has_satisfaction_index)
         self.assertEqual(li.satisfaction_display, "no answer yet")
-        line = li.kpi_line_ids.filtered(lambda l: l.kpi == "satisfaction_index")
+        line = li.kpi_line_ids.filtered(lambda kpi: kpi.kpi == "satisfaction_index")
         self.assertEqual(line.display_value, "no answer yet")
         # Averages (list groups, pivot, graph) leave the unanswered out.
         answered = technicians.filtered("has_satisfaction_index")
