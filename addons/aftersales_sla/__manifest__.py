@@ -56,6 +56,7 @@
     ],
     "demo": [
         "demo/res_company_demo.xml",
+        "demo/aftersales_users_demo.xml",
         "demo/aftersales_demo.xml",
         "demo/aftersales_ticket_demo.xml",
     ],

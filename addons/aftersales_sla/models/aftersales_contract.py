@@ -305,6 +305,11 @@ class AftersalesContract(models.Model):
     ticket_ids = fields.One2many(
         "aftersales.ticket", "contract_id", string="Tickets", readonly=True
     )
+    ticket_count = fields.Integer(
+        compute="_compute_ticket_count",
+        string="Tickets Count",
+        help="The contract's tickets the user can see.",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -314,6 +319,19 @@ class AftersalesContract(models.Model):
     def _compute_amendment_count(self):
         for contract in self:
             contract.amendment_count = len(contract.amendment_ids)
+
+    @api.depends("ticket_ids")
+    @api.depends_context("uid")
+    def _compute_ticket_count(self):
+        # Counted under the user's record rules: a technician counts the tickets
+        # the button opens for him.
+        counts = dict(
+            self.env["aftersales.ticket"]._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+            )
+        )
+        for contract in self:
+            contract.ticket_count = counts.get(contract, 0)
 
     @api.depends(
         "date_start",
@@ -495,6 +513,23 @@ class AftersalesContract(models.Model):
                     "aftersales.contract"
                 ) or self.env._("New")
         return super().create(vals_list)
+
+    @api.model
+    def _make_sequence_gapless(self):
+        """Number contracts from a gapless sequence: its number is taken in the
+        transaction that saves the contract and rolled back with it, so a save
+        that fails consumes no number. Called on every update of the module (the
+        sequence is ``noupdate`` data); keeps the next number when switching."""
+        sequence = self.env.ref(
+            "aftersales_sla.seq_aftersales_contract", raise_if_not_found=False
+        )
+        if sequence and sequence.implementation != "no_gap":
+            sequence.sudo().write(
+                {
+                    "implementation": "no_gap",
+                    "number_next": sequence.number_next_actual or 1,
+                }
+            )
 
     def write(self, vals):
         if not door.is_open(CONTRACT):

@@ -93,3 +93,20 @@ class AftersalesContract(models.Model):
         action["domain"] = [("contract_id", "=", self.id)]
         action["context"] = {"default_contract_id": self.id}
         return action
+
+    def action_view_breach_penalties(self):
+        """The penalties of the contract's breaches, one group per breached
+        service level (what the Breaches button counts)."""
+        action = self.action_view_penalties()
+        action["name"] = self.env._("Penalised Breaches")
+        action["domain"] += [("sla_line_id", "!=", False)]
+        action["context"]["group_by"] = ["sla_line_id"]
+        return action
+
+    def action_view_penalties_due(self):
+        """The penalties counted against the caps: every one not waived (what the
+        total on the button sums)."""
+        action = self.action_view_penalties()
+        action["name"] = self.env._("Penalties against the Caps")
+        action["domain"] += [("state", "!=", "waived")]
+        return action

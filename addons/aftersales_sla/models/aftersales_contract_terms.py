@@ -46,6 +46,19 @@ class AftersalesContract(models.Model):
             "context": {"default_contract_id": self.id, "create": False},
         }
 
+    def action_view_tickets(self):
+        """The contract's tickets; a ticket created from there is on the
+        contract."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "aftersales_sla.aftersales_ticket_action"
+        )
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {"default_contract_id": self.id}
+        if self.contract_type == "customer":
+            action["context"]["default_partner_id"] = self.partner_id.id
+        return action
+
     @api.model
     def _amendable_fields(self):
         """Contract fields an amendment may change, in the order the amendment

@@ -72,6 +72,11 @@ class AftersalesPenalty(models.Model):
         index=True,
         ondelete="restrict",
     )
+    metric = fields.Selection(
+        related="sla_line_id.metric",
+        string="Promise",
+        help="The service level whose breach the penalty is for.",
+    )
     event_id = fields.Many2one(
         "aftersales.event",
         string="Cause",
@@ -527,20 +532,40 @@ class AftersalesPenalty(models.Model):
             )
 
     def _check_state(self, allowed, action):
+        """Refuse the whole batch when any penalty is not in an ``allowed`` state,
+        naming every such penalty (nothing is changed)."""
         labels = dict(self._fields["state"]._description_selection(self.env))
-        for penalty in self:
-            if penalty.state not in allowed:
-                raise UserError(
-                    self.env._(
-                        "Penalty %(penalty)s is %(state)s: it cannot be %(action)s.",
-                        penalty=penalty.name,
-                        state=labels[penalty.state],
-                        action=action,
-                    )
+        wrong = self.filtered(lambda p: p.state not in allowed)
+        if len(wrong) == 1:
+            raise UserError(
+                self.env._(
+                    "Penalty %(penalty)s is %(state)s: it cannot be %(action)s.",
+                    penalty=wrong.name,
+                    state=labels[wrong.state],
+                    action=action,
                 )
+            )
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "These penalties cannot be %(action)s, nothing was changed: "
+                    "%(penalties)s.",
+                    action=action,
+                    penalties=", ".join(
+                        self.env._(
+                            "%(penalty)s (%(state)s)",
+                            penalty=p.name,
+                            state=labels[p.state],
+                        )
+                        for p in wrong
+                    ),
+                )
+            )
 
     @door.opens(PENALTY)
     def action_confirm(self):
+        """Confirm assessed penalties: the form's button and the list's bulk
+        action (all or none: any penalty not assessed refuses the batch)."""
         self._check_manager()
         self._check_state(("assessed",), self.env._("confirmed"))
         self.sudo().write({"state": "confirmed"})
@@ -694,18 +719,26 @@ class AftersalesPenalty(models.Model):
 
     @api.model
     def _statement(self, contract, date_from, date_to):
-        """Breaches, penalties and totals against caps of a contract and period."""
+        """Breaches, penalties and totals of a contract in a period, and nothing
+        before it: the penalties assessed in the period and the service levels of
+        the contract's tickets breached in it."""
+        start = fields.Datetime.to_datetime(date_from)
+        end = fields.Datetime.to_datetime(date_to) + relativedelta(days=1)
         penalties = self.search(
             [
                 ("contract_id", "=", contract.id),
-                ("assessed_at", ">=", fields.Datetime.to_datetime(date_from)),
-                (
-                    "assessed_at",
-                    "<",
-                    fields.Datetime.to_datetime(date_to) + relativedelta(days=1),
-                ),
+                ("assessed_at", ">=", start),
+                ("assessed_at", "<", end),
             ],
             order="assessed_at, id",
+        )
+        breaches = self.env["aftersales.ticket.sla"].search(
+            [
+                ("ticket_id.contract_id", "=", contract.id),
+                ("breached_at", ">=", start),
+                ("breached_at", "<", end),
+            ],
+            order="breached_at, id",
         )
         totals = defaultdict(float)
         for penalty in penalties:
@@ -714,6 +747,6 @@ class AftersalesPenalty(models.Model):
             "penalties": penalties,
             "totals": dict(totals),
             "clipped": sum(penalties.mapped("amount_clipped")),
-            "breaches": penalties.sla_line_id,
+            "breaches": breaches,
             "disputed": penalties.filtered(lambda p: p.state == "disputed"),
         }

@@ -202,6 +202,18 @@ class AftersalesTicketSla(models.Model):
             where="state = 'running' AND warning_event_id IS NULL",
         )
 
+    @api.depends("ticket_id.number", "metric")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # "T00012 · Resolution": the ticket's number and the promise, in words.
+        labels = dict(self._fields["metric"]._description_selection(self.env))
+        for line in self:
+            line.display_name = " · ".join(
+                part
+                for part in (line.ticket_id.sudo().number, labels.get(line.metric))
+                if part
+            )
+
     @api.depends("target_seconds", "ceiling_seconds")
     def _compute_target_hours(self):
         for line in self:

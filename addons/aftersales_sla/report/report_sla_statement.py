@@ -12,8 +12,9 @@ class ReportSlaStatement(models.AbstractModel):
 
     ``data`` may give the period (``date_from``, ``date_to``: ISO dates) and the
     contracts (``contract_ids``, used when the report is printed with data and no
-    record ids, as from the statement wizard). Without a period, each contract's
-    current penalty period is printed.
+    record ids, as from the statement wizard). Without a period (the contract's
+    print menu), the statement wizard's default period is printed: the previous
+    complete calendar month in the user's time zone.
     """
 
     _name = "report.aftersales_sla.report_sla_statement"
@@ -32,19 +33,15 @@ class ReportSlaStatement(models.AbstractModel):
             raise UserError(
                 self.env._("A statement period cannot end before it starts.")
             )
-        periods = {
-            contract.id: (date_from, date_to)
-            if date_from
-            else self._current_period(contract)
-            for contract in contracts
-        }
+        if not date_from:
+            date_from, date_to = self.env["aftersales.sla.statement"]._default_period()
         return {
             "doc_ids": contracts.ids,
             "doc_model": "aftersales.contract",
             "docs": contracts,
             "data": data,
             "statement_values": lambda contract: self._statement_values(
-                contract, *periods[contract.id]
+                contract, date_from, date_to
             ),
             "format_hours": format_hours,
         }
@@ -69,18 +66,6 @@ class ReportSlaStatement(models.AbstractModel):
         Penalty = contract.env["aftersales.penalty"]
         statement = Penalty._statement(contract, date_from, date_to)
         penalties = statement["penalties"]
-        start = fields.Datetime.to_datetime(date_from)
-        end = fields.Datetime.to_datetime(date_to) + relativedelta(days=1)
-        breaches = (
-            contract.env["aftersales.ticket.sla"].search(
-                [
-                    ("ticket_id.contract_id", "=", contract.id),
-                    ("breached_at", ">=", start),
-                    ("breached_at", "<", end),
-                ],
-                order="breached_at, id",
-            )
-        ) | statement["breaches"]
         states = Penalty._fields["state"]._description_selection(contract.env)
         totals = statement["totals"]
         by_state = [(code, label, totals.get(code, 0.0)) for code, label in states]
@@ -91,11 +76,14 @@ class ReportSlaStatement(models.AbstractModel):
         return {
             "date_from": date_from,
             "date_to": date_to,
+            # The caps' "used" figures are the term's and the cap period's to
+            # date, whatever the statement's period: labelled so.
+            "term_start": contract.date_start,
             "tz": contract.partner_id.tz
             or contract.company_id.partner_id.tz
             or contract.calendar_id.tz
             or "UTC",
-            "breaches": breaches.sorted(lambda line: (line.breached_at, line.id)),
+            "breaches": statement["breaches"],
             "penalties": penalties,
             "by_state": by_state,
             "total": sum(

@@ -24,3 +24,5 @@ from . import test_notifications
 from . import test_local_time
 from . import test_contract_amend
 from . import test_tours_amend
+from . import test_first_hour_office
+from . import test_tours_first_hour_office

@@ -457,9 +457,11 @@ class TestReports(ReportCase):
         self.assertIn("当天小区停电", text)
         self.assertIn("停电属实", text)
 
-    def test_sla_statement_defaults_to_the_current_penalty_period(self):
+    def test_sla_statement_defaults_to_the_previous_month(self):
+        # The print menu and the wizard both default to the previous complete
+        # calendar month (issue #12).
         Report = self.env["report.aftersales_sla.report_sla_statement"]
-        with freeze_time("2026-11-25 08:00:00"):
+        with freeze_time("2026-12-02 08:00:00"):
             values = Report._get_report_values(self.contract.ids)
             statement = values["statement_values"](self.contract)
         self.assertEqual(statement["date_from"], date(2026, 11, 1))

@@ -11,11 +11,22 @@ class AftersalesSlaStatement(models.TransientModel):
     _name = "aftersales.sla.statement"
     _description = "After-Sales SLA Statement"
 
+    @api.model
+    def _default_period(self):
+        """(first day, last day) of the period a statement shows when none is
+        chosen: the previous complete calendar month, in the user's time zone.
+        The wizard's defaults and the contract's print menu both use it."""
+        first_of_month = fields.Date.context_today(self).replace(day=1)
+        return (
+            first_of_month - relativedelta(months=1),
+            first_of_month - relativedelta(days=1),
+        )
+
     def _default_date_from(self):
-        return fields.Date.today().replace(day=1) - relativedelta(months=1)
+        return self._default_period()[0]
 
     def _default_date_to(self):
-        return fields.Date.today().replace(day=1) - relativedelta(days=1)
+        return self._default_period()[1]
 
     contract_id = fields.Many2one("aftersales.contract", required=True)
     currency_id = fields.Many2one(related="contract_id.currency_id")
@@ -46,10 +57,29 @@ class AftersalesSlaStatement(models.TransientModel):
     @api.constrains("date_from", "date_to")
     def _check_period(self):
         for statement in self:
-            if statement.date_from > statement.date_to:
+            if (
+                statement.date_from
+                and statement.date_to
+                and statement.date_from > statement.date_to
+            ):
                 raise ValidationError(
                     self.env._("A statement period cannot end before it starts.")
                 )
+
+    @api.onchange("date_from", "date_to")
+    def _onchange_period(self):
+        # Said as soon as the user enters the dates; saving is refused by the
+        # constraint above.
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            return {
+                "warning": {
+                    "title": self.env._("Check the period"),
+                    "message": self.env._(
+                        "A statement period cannot end before it starts."
+                    ),
+                }
+            }
+        return None
 
     @api.depends("contract_id", "date_from", "date_to")
     def _compute_statement(self):
@@ -104,7 +134,9 @@ class AftersalesSlaStatement(models.TransientModel):
     def action_print(self):
         """Print the SLA statement of the wizard's contract and period."""
         self.ensure_one()
-        return self.env.ref("aftersales_sla.action_report_sla_statement").report_action(
+        action = self.env.ref(
+            "aftersales_sla.action_report_sla_statement"
+        ).report_action(
             self.contract_id,
             data={
                 "contract_ids": self.contract_id.ids,
@@ -113,6 +145,9 @@ class AftersalesSlaStatement(models.TransientModel):
             },
             config=False,
         )
+        # The wizard closes once the PDF is downloaded.
+        action["close_on_report_download"] = True
+        return action
 
     def action_send_by_email(self):
         """Open Odoo's mail composer on the contract with the statement template,

@@ -21,6 +21,7 @@ class AftersalesEvaluation(models.Model):
     _inherit = ["aftersales.kpi.mixin", "mail.thread", "mail.activity.mixin"]
     _description = "After-Sales Contract Evaluation"
     _order = "date_from desc, contract_id, id"
+    _kpi_optional_figures = {"satisfaction_index": "has_satisfaction_index"}
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)

@@ -106,8 +106,15 @@ class AftersalesKpiLine(models.Model):
     @api.depends("value", "has_value", "threshold", "has_threshold", "kpi")
     def _compute_display(self):
         no_data = self.env._("no data")
+        no_answer = self.env._("no answer yet")
         for line in self:
-            line.display_value = line._format(line.value) if line.has_value else no_data
+            if line.has_value:
+                line.display_value = line._format(line.value)
+            elif line.kpi == "satisfaction_index":
+                # Nobody answered a survey: not a figure of zero.
+                line.display_value = no_answer
+            else:
+                line.display_value = no_data
             line.display_threshold = (
                 line._format(line.threshold, comparison=True)
                 if line.has_threshold

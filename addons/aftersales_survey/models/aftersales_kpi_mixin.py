@@ -2,6 +2,8 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.models import parse_read_group_spec
+from odoo.tools import SQL
 
 from odoo.addons.aftersales_sla.tools.local_time import local_days_to_utc
 
@@ -38,6 +40,11 @@ class AftersalesKpiMixin(models.AbstractModel):
     )
     computed_at = fields.Datetime(readonly=True, copy=False)
 
+    #: {figure field: the stored flag saying it has a value}: averages of these
+    #: figures (list groups, pivot, graph) skip the records without a value
+    #: instead of counting them as zero.
+    _kpi_optional_figures = {}
+
     @api.depends("period_type", "date_from", "date_to")
     def _compute_period_label(self):
         for record in self:
@@ -70,6 +77,21 @@ class AftersalesKpiMixin(models.AbstractModel):
             self.date_from, self.date_to = kpis.period_bounds(
                 self.period_type, self.date_from
             )
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec != "__count":
+            fname, _property, func = parse_read_group_spec(aggregate_spec)
+            flag = self._kpi_optional_figures.get(fname)
+            if func == "avg" and flag:
+                # Missing figures are stored as 0.0 (a float column holds no
+                # NULL through the ORM): leave them out of the average.
+                return SQL(
+                    "AVG(CASE WHEN %s THEN %s END)",
+                    self._field_to_sql(self._table, flag, query),
+                    self._field_to_sql(self._table, fname, query),
+                )
+        return super()._read_group_select(aggregate_spec, query)
 
     # ------------------------------------------------------------------
     # Figures

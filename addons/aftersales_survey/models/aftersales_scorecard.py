@@ -15,6 +15,7 @@ class AftersalesScorecard(models.Model):
     _inherit = ["aftersales.kpi.mixin"]
     _description = "After-Sales Scorecard"
     _order = "date_from desc, subject_type, id"
+    _kpi_optional_figures = {"satisfaction_index": "has_satisfaction_index"}
 
     name = fields.Char(compute="_compute_name", store=True)
     subject_type = fields.Selection(
@@ -39,6 +40,16 @@ class AftersalesScorecard(models.Model):
     satisfaction_index = fields.Float(
         compute="_compute_headline", store=True, digits=(16, 2), aggregator="avg"
     )
+    has_satisfaction_index = fields.Boolean(
+        compute="_compute_headline",
+        store=True,
+        help="A survey about the subject's tickets was answered in the period.",
+    )
+    satisfaction_display = fields.Char(
+        string="Satisfaction",
+        compute="_compute_satisfaction_display",
+        help="The satisfaction index, or that no survey was answered yet.",
+    )
     first_time_fix_rate = fields.Float(
         compute="_compute_headline", store=True, digits=(16, 2), aggregator="avg"
     )
@@ -59,13 +70,25 @@ class AftersalesScorecard(models.Model):
             )
             card.name = f"{subject.name or ''} {card.period_label or ''}".strip()
 
-    @api.depends("kpi_line_ids.value")
+    @api.depends("kpi_line_ids.value", "kpi_line_ids.has_value")
     def _compute_headline(self):
         for card in self:
             figures = card._kpi_figures()
             card.workload = int(figures.get("workload") or 0)
-            card.satisfaction_index = figures.get("satisfaction_index") or 0.0
+            index = figures.get("satisfaction_index")
+            card.satisfaction_index = index or 0.0
+            card.has_satisfaction_index = index is not None
             card.first_time_fix_rate = figures.get("first_time_fix_rate") or 0.0
+
+    @api.depends("satisfaction_index", "has_satisfaction_index")
+    def _compute_satisfaction_display(self):
+        no_answer = self.env._("no answer yet")
+        for card in self:
+            card.satisfaction_display = (
+                f"{card.satisfaction_index:.2f}"
+                if card.has_satisfaction_index
+                else no_answer
+            )
 
     @api.constrains("subject_type", "user_id", "team_id")
     def _check_subject(self):

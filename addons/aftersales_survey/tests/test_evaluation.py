@@ -503,6 +503,40 @@ class TestScorecards(EvaluationCase):
             )
         self.assertEqual(again, cards)
 
+    def test_no_answer_is_not_a_satisfaction_of_zero(self):
+        with freeze_time("2026-04-02 08:00:00"):
+            cards = (
+                self.env["aftersales.scorecard"]
+                .with_user(self.manager)
+                ._generate("month", date(2026, 3, 15))
+            )
+        technicians = cards.filtered(lambda c: c.subject_type == "technician")
+        wang = technicians.filtered(lambda c: c.user_id == self.wang)
+        li = technicians.filtered(lambda c: c.user_id == self.li)
+        self.assertTrue(wang.has_satisfaction_index)
+        self.assertEqual(wang.satisfaction_display, "70.00")
+        # Nobody answered about Li's tickets: said so, in the list, the form and
+        # on the KPI line, instead of 0.00.
+        self.assertFalse(li.has_satisfaction_index)
+        self.assertEqual(li.satisfaction_display, "no answer yet")
+        line = li.kpi_line_ids.filtered(lambda kpi: kpi.kpi == "satisfaction_index")
+        self.assertEqual(line.display_value, "no answer yet")
+        # Averages (list groups, pivot, graph) leave the unanswered out.
+        answered = technicians.filtered("has_satisfaction_index")
+        expected = sum(answered.mapped("satisfaction_index")) / len(answered)
+        self.assertLess(len(answered), len(technicians))
+        Card = self.env["aftersales.scorecard"].with_user(self.manager)
+        [(average,)] = Card._read_group(
+            [("id", "in", technicians.ids)], [], ["satisfaction_index:avg"]
+        )
+        self.assertAlmostEqual(average, expected)
+        groups = Card.read_group(
+            [("id", "in", technicians.ids)],
+            ["satisfaction_index:avg"],
+            ["subject_type"],
+        )
+        self.assertAlmostEqual(groups[0]["satisfaction_index"], expected)
+
 
 @tagged("post_install", "-at_install")
 class TestEvaluationAccessAndInput(EvaluationCase):
