@@ -335,24 +335,6 @@ class AftersalesPortal(CustomerPortal):
             return {"error": str(error)}
         except (TypeError, binascii.Error):
             return {"error": request.env._("Invalid signature data.")}
-        pdf = (
-            request.env["ir.actions.report"]
-            .sudo()
-            .with_company(ticket_sudo.company_id)
-            ._render_qweb_pdf(
-                "aftersales_sla.action_report_aftersales_ticket", ticket_sudo.ids
-            )[0]
-        )
-        ticket_sudo.message_post(
-            body=request.env._(
-                "Service report signed by %(name)s: the service is accepted.",
-                name=ticket_sudo.signed_by,
-            ),
-            attachments=[(f"{ticket_sudo.number}.pdf", pdf)],
-            author_id=request.env.user.partner_id.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
         return {
             "force_refresh": True,
             "redirect_url": ticket_sudo.get_portal_url(query_string="&message=sign_ok"),

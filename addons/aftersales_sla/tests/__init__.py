@@ -23,3 +23,4 @@ from . import test_notifications
 from . import test_local_time
 from . import test_contract_amend
 from . import test_tours_amend
+from . import test_technician
