@@ -287,6 +287,12 @@ class AftersalesPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         if report_type in ("html", "pdf", "text"):
+            if not ticket._has_service_report():
+                # Nothing to report yet: the ticket's page says so, rather than
+                # an empty report.
+                return request.redirect(
+                    ticket.get_portal_url(query_string="&message=no_report")
+                )
             return self._show_report(
                 model=ticket,
                 report_type=report_type,
@@ -300,8 +306,11 @@ class AftersalesPortal(CustomerPortal):
                 "ticket": ticket,
                 "page_name": "aftersales_ticket",
                 "can_sign": ticket.state == "resolved"
+                and not ticket.signed_on
                 and ticket.commercial_partner_id
                 == request.env.user.commercial_partner_id,
+                "has_report": ticket._has_service_report(),
+                "photos": ticket._portal_photos(),
                 "message": kw.get("message"),
             },
             "my_aftersales_tickets_history",

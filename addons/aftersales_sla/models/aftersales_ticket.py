@@ -1383,6 +1383,52 @@ class AftersalesTicket(models.Model):
             paused.action_resume()
             paused.write({"stage_id": stage.id})
 
+    # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+
+    def _has_service_report(self):
+        """Whether there is a service report to offer: once the ticket was
+        resolved (its work is done) or signed; a new or open ticket has none."""
+        self.ensure_one()
+        return bool(self.resolved_at or self.signed_on)
+
+    def _portal_photos(self):
+        """The ticket's photos its customer sees on the portal: the images
+        attached to it (the portal upload, the chatter), except those only on
+        internal notes; each with an access token for its link.
+
+        :return: ir.attachment (sudo), oldest first
+        """
+        self.ensure_one()
+        # sudo: the images of a ticket the caller was allowed to open.
+        images = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("mimetype", "=like", "image/%"),
+                ],
+                order="id",
+            )
+        )
+        if not images:
+            return images
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("attachment_ids", "in", images.ids)])
+        )
+        internal = messages.filtered(
+            lambda message: message.is_internal or message.subtype_id.internal
+        )
+        hidden = internal.attachment_ids - (messages - internal).attachment_ids
+        photos = images - hidden
+        photos.generate_access_token()
+        return photos
+
     @api.model
     def _cron_auto_accept(self):
         """Accept resolved tickets whose contract's acceptance period has passed."""

@@ -24,3 +24,4 @@ from . import test_local_time
 from . import test_contract_amend
 from . import test_tours_amend
 from . import test_technician
+from . import test_portal_first_hour
