@@ -25,3 +25,4 @@ from . import test_contract_amend
 from . import test_tours_amend
 from . import test_technician
 from . import test_portal_first_hour
+from . import test_tours_first_hour_field
