@@ -253,7 +253,7 @@ class TestTechnician(HttpCase):
     # No money for technicians
     # ------------------------------------------------------------------
 
-    def read(self, model, ids, fields):
+    def rpc_read(self, model, ids, fields):
         return call_kw(self, model, "read", [ids, fields])
 
     @mute_logger("odoo.http")
@@ -277,7 +277,7 @@ class TestTechnician(HttpCase):
             ),
         ):
             with self.subTest(model=model, field=field):
-                result = self.read(model, ids, [field])
+                result = self.rpc_read(model, ids, [field])
                 self.assertIn("error", result, (model, field, result))
                 self.assertEqual(
                     result["error"]["data"]["name"], "odoo.exceptions.AccessError"
@@ -287,14 +287,14 @@ class TestTechnician(HttpCase):
             described = call_kw(self, model, "fields_get", [], {"attributes": ["type"]})
             for field in ("amount_value", "penalty_cap_amount", "price_unit"):
                 self.assertNotIn(field, described["result"], model)
-        record = self.read(
+        record = self.rpc_read(
             "aftersales.contract",
             contract.ids,
             ["name", "title", "partner_id", "date_end", "auto_accept_days"],
         )["result"][0]
         self.assertEqual(record["title"], "Lock care")
         self.assertEqual(record["partner_id"][0], self.customer.id)
-        fee = self.read(
+        fee = self.rpc_read(
             "aftersales.contract.fee", contract.fee_line_ids.ids, ["name", "uom_id"]
         )
         self.assertEqual(fee["result"][0]["name"], "Visit")
@@ -332,14 +332,14 @@ class TestTechnician(HttpCase):
         for login in ("tech_manager", "tech_billing"):
             with self.subTest(login=login):
                 self.authenticate(login, login)
-                record = self.read(
+                record = self.rpc_read(
                     "aftersales.contract",
                     self.contract.ids,
                     ["amount_value", "penalty_cap_amount"],
                 )["result"][0]
                 self.assertEqual(record["amount_value"], 120000)
                 self.assertEqual(record["penalty_cap_amount"], 9000)
-                rule = self.read(
+                rule = self.rpc_read(
                     "aftersales.penalty.rule",
                     self.contract.penalty_rule_ids.ids,
                     ["amount"],
@@ -348,7 +348,7 @@ class TestTechnician(HttpCase):
                 rule = rule["result"][0]
                 self.assertEqual(rule["amount"], 300)
         self.authenticate("tech_manager", "tech_manager")
-        fee = self.read(
+        fee = self.rpc_read(
             "aftersales.contract.fee", self.contract.fee_line_ids.ids, ["price_unit"]
         )["result"][0]
         self.assertEqual(fee["price_unit"], 180)
