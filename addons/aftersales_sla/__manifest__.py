@@ -43,6 +43,7 @@
         "views/aftersales_contract_views.xml",
         "views/aftersales_sla_policy_views.xml",
         "wizard/aftersales_ticket_pause_views.xml",
+        "wizard/aftersales_ticket_sign_views.xml",
         "views/aftersales_ticket_views.xml",
         "wizard/aftersales_penalty_decide_views.xml",
         "wizard/aftersales_sla_statement_views.xml",

@@ -287,6 +287,12 @@ class AftersalesPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         if report_type in ("html", "pdf", "text"):
+            if not ticket._has_service_report():
+                # Nothing to report yet: the ticket's page says so, rather than
+                # an empty report.
+                return request.redirect(
+                    ticket.get_portal_url(query_string="&message=no_report")
+                )
             return self._show_report(
                 model=ticket,
                 report_type=report_type,
@@ -300,8 +306,11 @@ class AftersalesPortal(CustomerPortal):
                 "ticket": ticket,
                 "page_name": "aftersales_ticket",
                 "can_sign": ticket.state == "resolved"
+                and not ticket.signed_on
                 and ticket.commercial_partner_id
                 == request.env.user.commercial_partner_id,
+                "has_report": ticket._has_service_report(),
+                "photos": ticket._portal_photos(),
                 "message": kw.get("message"),
             },
             "my_aftersales_tickets_history",
@@ -335,24 +344,6 @@ class AftersalesPortal(CustomerPortal):
             return {"error": str(error)}
         except (TypeError, binascii.Error):
             return {"error": request.env._("Invalid signature data.")}
-        pdf = (
-            request.env["ir.actions.report"]
-            .sudo()
-            .with_company(ticket_sudo.company_id)
-            ._render_qweb_pdf(
-                "aftersales_sla.action_report_aftersales_ticket", ticket_sudo.ids
-            )[0]
-        )
-        ticket_sudo.message_post(
-            body=request.env._(
-                "Service report signed by %(name)s: the service is accepted.",
-                name=ticket_sudo.signed_by,
-            ),
-            attachments=[(f"{ticket_sudo.number}.pdf", pdf)],
-            author_id=request.env.user.partner_id.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
         return {
             "force_refresh": True,
             "redirect_url": ticket_sudo.get_portal_url(query_string="&message=sign_ok"),

@@ -99,11 +99,12 @@ CONTRACT = "aftersales.contract"
 #: penalty engine, under the contract's row lock).
 GUARDED_FIELDS = frozenset({"state", "termination_date", "penalty_total", "name"})
 
-#: Who sees the penalties assessed on a contract (money is for managers, auditors
-#: and accountants, not for technicians).
-PENALTY_READERS = (
-    "aftersales_sla.group_aftersales_auditor,account.group_account_invoice"
-)
+#: Who reads money on contracts and tickets: the contract value, fees, penalty
+#: clauses and caps, the penalties assessed (managers, who imply auditor, auditors
+#: and accountants; not technicians).
+MONEY_READERS = "aftersales_sla.group_aftersales_auditor,account.group_account_invoice"
+#: Who sees the penalties assessed on a contract.
+PENALTY_READERS = MONEY_READERS
 
 #: States in which a contract is in force.
 IN_FORCE = ("active", "suspended")
@@ -159,6 +160,7 @@ class AftersalesContract(models.Model):
         string="Contract Value",
         currency_field="currency_id",
         tracking=True,
+        groups=MONEY_READERS,
         help="The base of penalty caps expressed as a percentage.",
     )
     date_start = fields.Date(
@@ -270,12 +272,15 @@ class AftersalesContract(models.Model):
         "aftersales.penalty", "contract_id", string="Penalties", groups=PENALTY_READERS
     )
     penalty_cap_amount = fields.Monetary(
-        string="Cap per Term", help="At most this much in penalties over the term."
+        string="Cap per Term",
+        help="At most this much in penalties over the term.",
+        groups=MONEY_READERS,
     )
     penalty_cap_percent = fields.Float(
         string="Cap per Term (% of Value)",
         default=10.0,
         help="At most this share of the contract value over the term.",
+        groups=MONEY_READERS,
     )
     penalty_period = fields.Selection(
         [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
@@ -283,8 +288,12 @@ class AftersalesContract(models.Model):
         default="month",
         required=True,
     )
-    penalty_period_cap_amount = fields.Monetary(string="Cap per Period")
-    penalty_period_cap_percent = fields.Float(string="Cap per Period (% of Value)")
+    penalty_period_cap_amount = fields.Monetary(
+        string="Cap per Period", groups=MONEY_READERS
+    )
+    penalty_period_cap_percent = fields.Float(
+        string="Cap per Period (% of Value)", groups=MONEY_READERS
+    )
     penalty_total = fields.Monetary(
         string="Penalties Assessed",
         readonly=True,

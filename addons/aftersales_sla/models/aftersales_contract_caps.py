@@ -11,6 +11,8 @@ non-zero cap; writing a non-zero cap turns its flag on.
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .aftersales_contract import MONEY_READERS
+
 #: (flag, value field) of each cap.
 CAP_FIELDS = (
     ("has_penalty_cap_amount", "penalty_cap_amount"),
@@ -29,22 +31,26 @@ class AftersalesContract(models.Model):
         string="Capped per Term (Amount)",
         help="Unchecked: no cap by amount over the term. Checked: at most the "
         "amount given, which may be zero.",
+        groups=MONEY_READERS,
     )
     has_penalty_cap_percent = fields.Boolean(
         string="Capped per Term (% of Value)",
         default=True,
         help="Unchecked: no cap by share of the contract value over the term. "
         "Checked: at most the percentage given, which may be zero.",
+        groups=MONEY_READERS,
     )
     has_penalty_period_cap_amount = fields.Boolean(
         string="Capped per Period (Amount)",
         help="Unchecked: no cap by amount per period. Checked: at most the "
         "amount given, which may be zero.",
+        groups=MONEY_READERS,
     )
     has_penalty_period_cap_percent = fields.Boolean(
         string="Capped per Period (% of Value)",
         help="Unchecked: no cap by share of the contract value per period. "
         "Checked: at most the percentage given, which may be zero.",
+        groups=MONEY_READERS,
     )
 
     def _auto_init(self):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .aftersales_contract import MONEY_READERS
+
 
 class AftersalesContractFee(models.Model):
     """One line of a contract's fee schedule: what billable service costs."""
@@ -37,7 +39,10 @@ class AftersalesContractFee(models.Model):
         ondelete="restrict",
     )
     price_unit = fields.Monetary(
-        string="Unit Price", currency_field="currency_id", default=0.0
+        string="Unit Price",
+        currency_field="currency_id",
+        default=0.0,
+        groups=MONEY_READERS,
     )
 
     @api.depends("product_id")

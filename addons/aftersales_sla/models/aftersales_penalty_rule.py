@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .aftersales_contract import MONEY_READERS
 from .aftersales_sla_target import METRICS, PRIORITIES
 
 RULE_TYPES = [
@@ -29,14 +30,18 @@ class AftersalesPenaltyRule(models.Model):
     name = fields.Char(string="Clause", required=True)
     rule_type = fields.Selection(RULE_TYPES, required=True, default="fixed")
     amount = fields.Monetary(
-        help="Fixed: per breach. Per hour: per started business hour late."
+        help="Fixed: per breach. Per hour: per started business hour late.",
+        groups=MONEY_READERS,
     )
     percent = fields.Float(
         string="Percentage",
         help="Of the contract value per breach, or of the period fee for a KPI.",
+        groups=MONEY_READERS,
     )
     max_per_ticket = fields.Monetary(
-        string="Maximum per Ticket", help="Per-hour rules: at most this per clock."
+        string="Maximum per Ticket",
+        help="Per-hour rules: at most this per clock.",
+        groups=MONEY_READERS,
     )
     metric = fields.Selection(
         METRICS, help="Only breaches of this metric (empty: all)."

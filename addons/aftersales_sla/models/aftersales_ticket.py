@@ -1042,10 +1042,34 @@ class AftersalesTicket(models.Model):
         self._milestone("resolved_at", "ticket.resolved", when, reason, extra)
         return True
 
-    @door.opens(TICKET)
     def action_accept(self, acceptance="customer", when=None):
         """The customer accepts the resolved service (or it is accepted
-        automatically after the contract's days); acceptance closes the ticket."""
+        automatically after the contract's days); acceptance closes the ticket.
+
+        Acceptance comes from the customer (signing the service report, on the
+        portal or on the technician's device) or from the auto-accept rule, never
+        from a back-end user: called by a user (over RPC, or the former Accept
+        button) it is refused; the system (the scheduled action, data files) may
+        call it."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Acceptance comes from the customer, who signs the service "
+                    "report (on the portal or with the Sign button), or "
+                    "automatically after the contract's acceptance days: a user "
+                    "cannot accept %s on the customer's behalf.",
+                    self[:1].display_name or self._description,
+                )
+            )
+        return self._accept(acceptance, when)
+
+    @door.opens(TICKET)
+    def _accept(self, acceptance="customer", when=None, signoff=None):
+        """Record the acceptance and close the tickets (see :meth:`action_accept`).
+
+        :param signoff: for a signed acceptance, what the event records of the
+            signature (who signed, where, who collected it)
+        """
         if acceptance not in dict(
             self._fields["acceptance"]._description_selection(self.env)
         ):
@@ -1063,12 +1087,13 @@ class AftersalesTicket(models.Model):
         when = self._occurred(when)
         self.write({"accepted_at": when, "acceptance": acceptance})
         self._append_ticket_events(
-            "ticket.accepted", {"acceptance": acceptance}, occurred_at=when
+            "ticket.accepted",
+            dict(signoff or {}, acceptance=acceptance),
+            occurred_at=when,
         )
         self.action_close(when=when)
         return True
 
-    @door.opens(TICKET)
     def _portal_sign_and_accept(self, name, signature):
         """The customer signs the service report of a resolved ticket and so accepts
         the service, which closes the ticket (portal sign-off).
@@ -1087,27 +1112,116 @@ class AftersalesTicket(models.Model):
             raise AccessError(
                 self.env._("Only the customer can sign ticket %s.", self.display_name)
             )
+        return self.sudo()._sign_and_accept(name, signature, "portal")
+
+    def _backend_sign_and_accept(self, name, signature):
+        """The technician collects the customer's signature on his device (the Sign
+        button): the same sign-off as the portal's, the customer being the signer
+        and the technician, recorded in the event, the one who collected it.
+
+        :param name: the customer's signer (required)
+        :param signature: the signature image, base64 (required)
+        """
+        self.ensure_one()
+        user = self.env.user
+        if user.share or not user.has_group("aftersales_sla.group_aftersales_user"):
+            raise AccessError(
+                self.env._(
+                    "Only After-Sales users collect a customer's signature in the "
+                    "back-end."
+                )
+            )
+        # The technician's own and team's tickets only (record rules).
+        self.check_access("write")
+        return self.sudo()._sign_and_accept(
+            name,
+            signature,
+            "backend",
+            extra={"collected_by": user.id, "collected_by_name": user.name},
+        )
+
+    def _check_signable(self, name, signature):
+        """What the portal and the back-end refuse alike; returns the clean name."""
+        self.ensure_one()
+        if self.signed_on:
+            raise UserError(
+                self.env._(
+                    "%(ticket)s was already signed by %(name)s: a service report is "
+                    "signed once.",
+                    ticket=self.display_name,
+                    name=self.signed_by,
+                )
+            )
         if self.state != "resolved":
             raise UserError(
                 self.env._(
                     "Only a resolved ticket can be signed: %s", self.display_name
                 )
             )
-        name = (name or "").strip()
+        name = (name if isinstance(name, str) else "").strip()
         if not name:
             raise UserError(self.env._("Say who signs the service report."))
-        if not signature:
+        if not signature or not isinstance(signature, (str, bytes)):
             raise UserError(self.env._("The signature is missing."))
-        ticket = self.sudo()
-        ticket.write(
+        return name
+
+    @door.opens(TICKET)
+    def _sign_and_accept(self, name, signature, signed_in, extra=None):
+        """The sign-off both ways share (run as the system, in the signing or
+        collecting user's name): store the signature, accept the service (which
+        closes the ticket, the event telling who signed where) and attach the
+        signed service report to the ticket.
+
+        :param signed_in: ``portal`` or ``backend`` (on the technician's device)
+        :param extra: more to record in the acceptance event
+        """
+        name = self._check_signable(name, signature)
+        self.write(
             {
                 "signature": signature,
                 "signed_by": name,
                 "signed_on": fields.Datetime.now(),
             }
         )
-        ticket.action_accept(acceptance="customer")
+        signoff = dict(
+            extra or {},
+            signed_by=name,
+            signed_in=signed_in,
+            signer=self.commercial_partner_id.id,
+        )
+        self._accept(acceptance="customer", signoff=signoff)
+        self._post_signed_report(extra or {})
         return True
+
+    def _post_signed_report(self, extra):
+        """Attach the signed service report (PDF) to the ticket's chatter."""
+        pdf = (
+            self.env["ir.actions.report"]
+            .sudo()
+            .with_company(self.company_id)
+            ._render_qweb_pdf(
+                "aftersales_sla.action_report_aftersales_ticket", self.ids
+            )[0]
+        )
+        if extra.get("collected_by_name"):
+            body = self.env._(
+                "Service report signed by %(name)s on the device of "
+                "%(collector)s: the service is accepted.",
+                name=self.signed_by,
+                collector=extra["collected_by_name"],
+            )
+        else:
+            body = self.env._(
+                "Service report signed by %(name)s: the service is accepted.",
+                name=self.signed_by,
+            )
+        self.message_post(
+            body=body,
+            attachments=[(f"{self.number}.pdf", pdf)],
+            author_id=self.env.user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
 
     def action_close(self, when=None, reason=None):
         self._check_open()
@@ -1269,6 +1383,52 @@ class AftersalesTicket(models.Model):
             paused.action_resume()
             paused.write({"stage_id": stage.id})
 
+    # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+
+    def _has_service_report(self):
+        """Whether there is a service report to offer: once the ticket was
+        resolved (its work is done) or signed; a new or open ticket has none."""
+        self.ensure_one()
+        return bool(self.resolved_at or self.signed_on)
+
+    def _portal_photos(self):
+        """The ticket's photos its customer sees on the portal: the images
+        attached to it (the portal upload, the chatter), except those only on
+        internal notes; each with an access token for its link.
+
+        :return: ir.attachment (sudo), oldest first
+        """
+        self.ensure_one()
+        # sudo: the images of a ticket the caller was allowed to open.
+        images = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("mimetype", "=like", "image/%"),
+                ],
+                order="id",
+            )
+        )
+        if not images:
+            return images
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("attachment_ids", "in", images.ids)])
+        )
+        internal = messages.filtered(
+            lambda message: message.is_internal or message.subtype_id.internal
+        )
+        hidden = internal.attachment_ids - (messages - internal).attachment_ids
+        photos = images - hidden
+        photos.generate_access_token()
+        return photos
+
     @api.model
     def _cron_auto_accept(self):
         """Accept resolved tickets whose contract's acceptance period has passed."""
@@ -1282,7 +1442,7 @@ class AftersalesTicket(models.Model):
             <= now
         )
         if due:
-            due.action_accept(acceptance="automatic")
+            due._accept(acceptance="automatic")
 
     def action_rebuild_sla(self):
         """Maintenance: replay these tickets' ledger events and fix their SLA lines.

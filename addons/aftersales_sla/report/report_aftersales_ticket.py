@@ -103,7 +103,21 @@ class ReportAftersalesTicket(models.AbstractModel):
                 env.lang,
             ) or env._("no SLA target")
         if kind == "ticket.accepted":
-            return acceptances.get(payload.get("acceptance"), "")
+            accepted = acceptances.get(payload.get("acceptance"), "")
+            if payload.get("signed_in") == "backend":
+                return env._(
+                    "%(acceptance)s: signed by %(name)s on the device of %(collector)s",
+                    acceptance=accepted,
+                    name=payload.get("signed_by") or "",
+                    collector=payload.get("collected_by_name") or "",
+                )
+            if payload.get("signed_by"):
+                return env._(
+                    "%(acceptance)s: signed by %(name)s",
+                    acceptance=accepted,
+                    name=payload["signed_by"],
+                )
+            return accepted
         if kind in ("sla.warning", "sla.breached"):
             return metrics.get(payload.get("metric"), payload.get("metric") or "")
         return ""

@@ -26,3 +26,6 @@ from . import test_contract_amend
 from . import test_tours_amend
 from . import test_first_hour_office
 from . import test_tours_first_hour_office
+from . import test_technician
+from . import test_portal_first_hour
+from . import test_tours_first_hour_field

@@ -60,7 +60,7 @@ CASES = [
     (T, TICKET, "action_pause", ["$ticket", [1]], {}, "Pause reason: no such record"),
     (T, TICKET, "action_pause", ["$ticket", False], {}, "Pausing a ticket needs a reason"),
     (T, TICKET, "action_pause", ["$ticket", "waiting_parts"], {"when": "garbage"}, NOT_A_DATETIME),
-    (T, TICKET, "action_accept", ["$ticket"], {"acceptance": "bogus"}, "Unknown kind of acceptance"),
+    (T, TICKET, "action_accept", ["$ticket"], {"acceptance": "bogus"}, "Acceptance comes from the customer"),
     # Tickets: fields
     (T, TICKET, "write", ["$ticket", {"priority": "9"}], {}, CHOICES),
     (T, TICKET, "write", ["$ticket", {"channel": "pigeon"}], {}, CHOICES),

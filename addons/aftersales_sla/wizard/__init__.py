@@ -5,3 +5,4 @@ from . import aftersales_ticket_pause
 from . import aftersales_penalty_decide
 from . import aftersales_sla_statement
 from . import aftersales_penalty_invoice
+from . import aftersales_ticket_sign

@@ -1,3 +1,4 @@
+from odoo import http
 from odoo.http import request
 
 from odoo.addons.survey.controllers.main import Survey
@@ -39,3 +40,16 @@ class AftersalesSurvey(Survey):
                 return "survey_auth"
             return "answer_wrong_user"
         return validity
+
+    @http.route()
+    def survey_retry(self, survey_token, answer_token, **post):
+        """A satisfaction survey is not a test: an answer is given once, there is
+        no retake (the finish page offers none; the URL leads back to it)."""
+        survey_sudo, answer_sudo = self._fetch_from_access_token(
+            survey_token, answer_token
+        )
+        if survey_sudo and survey_sudo.aftersales_satisfaction and answer_sudo:
+            return request.redirect(
+                f"/survey/{survey_sudo.access_token}/{answer_sudo.access_token}"
+            )
+        return super().survey_retry(survey_token, answer_token, **post)

@@ -15,5 +15,6 @@ from . import aftersales_penalty_rule
 from . import aftersales_survey_score
 from . import aftersales_ticket
 from . import survey_question
+from . import survey_survey
 from . import survey_user_input
 from . import aftersales_survey_demo

@@ -7,3 +7,4 @@ from . import test_survey_scoring
 from . import test_survey_portal
 from . import test_evaluation_report
 from . import test_portal_tour
+from . import test_tours_first_hour_portal

@@ -131,6 +131,90 @@ class TestSurveyPortal(HttpCase):
         ticket_page = self.url_open(self.ticket.get_portal_url()).text
         self.assertNotIn("Answer the survey", ticket_page)
 
+    def test_the_finish_page_is_a_thank_you_not_a_test_result(self):
+        """A satisfaction survey shows no score, no pass or fail and no retake,
+        though Odoo scores it (the answer scores make the weighted index)."""
+        # Scored as the demo survey is (Odoo computes the user's score and pass).
+        self.survey.scoring_type = "scoring_without_answers"
+        self.assertTrue(self.survey.scoring_success_min)
+        self.assertTrue(self.survey.aftersales_satisfaction)
+        self.authenticate("survey_portal_li", "survey_portal_li")
+        self.url_open(self.invitation.get_start_url())
+        self.begin(self.invitation)
+        dissatisfied = self.courtesy.suggested_answer_ids.sorted("answer_score")[0]
+        result = self.submit(self.invitation, {self.courtesy: str(dissatisfied.id)})
+        self.assertNotIn("error", result[1], result)
+        self.invitation.invalidate_recordset()
+        self.assertEqual(self.invitation.state, "done")
+        # Odoo would say "failed" (0 %, under its pass mark): not shown.
+        self.assertFalse(self.invitation.scoring_success)
+        survey = self.invitation.survey_id
+        finish = f"/survey/{survey.access_token}/{self.invitation.access_token}"
+        page = self.url_open(finish).text
+        self.assertIn("o_survey_finished", page)
+        self.assertIn("Thank you", page)
+        for text in (
+            "You scored",
+            "failed the test",
+            "passed",
+            "Take Again",
+            "/survey/retry/",
+        ):
+            self.assertNotIn(text, page)
+        # The retake URL leads back to the thank-you page; no new answer.
+        answers = self.env["survey.user_input"].search_count(
+            [("survey_id", "=", survey.id)]
+        )
+        response = self.url_open(
+            f"/survey/retry/{survey.access_token}/{self.invitation.access_token}"
+        )
+        self.assertIn("o_survey_finished", response.text)
+        self.assertEqual(
+            self.env["survey.user_input"].search_count([("survey_id", "=", survey.id)]),
+            answers,
+        )
+        # The weighted index still comes from the answer scores: attitude 0.
+        self.assertTrue(self.invitation.aftersales_scored)
+        self.assertAlmostEqual(self.invitation.aftersales_index, 0.0)
+
+    def test_other_surveys_keep_odoos_finish_page(self):
+        test = self.env["survey.survey"].create(
+            {
+                "title": "Product quiz",
+                "access_mode": "public",
+                "users_login_required": False,
+                "scoring_type": "scoring_with_answers",
+                "question_and_page_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "title": "2 + 2?",
+                            "question_type": "simple_choice",
+                            "suggested_answer_ids": [
+                                (
+                                    0,
+                                    0,
+                                    {
+                                        "value": "4",
+                                        "is_correct": True,
+                                        "answer_score": 1,
+                                    },
+                                ),
+                                (0, 0, {"value": "5", "answer_score": 0}),
+                            ],
+                        },
+                    )
+                ],
+            }
+        )
+        self.assertFalse(test.aftersales_satisfaction)
+        answer = test._create_answer(partner=self.contact)
+        answer._mark_done()
+        page = self.url_open(f"/survey/{test.access_token}/{answer.access_token}").text
+        self.assertIn("You scored", page)
+        self.assertIn("failed the test", page)
+
     def test_another_customer_sees_and_answers_nothing(self):
         self.authenticate("survey_portal_other", "survey_portal_other")
         self.assertEqual(self.counter(), 0)
