@@ -4,6 +4,7 @@ the ledger integrity report; and the customer's sign-off on the portal."""
 
 import base64
 import io
+import json
 import shutil
 import subprocess
 from datetime import date, datetime
@@ -596,6 +597,10 @@ class TestPortalSignOff(ReportCase):
             lambda event: event.event_type == "ticket.accepted"
         )
         self.assertEqual(accepted.author_id, self.portal_user)
+        payload = json.loads(accepted.payload)
+        self.assertEqual(payload["signed_in"], "portal")
+        self.assertEqual(payload["signed_by"], "李女士")
+        self.assertNotIn("collected_by", payload)
         self.assertEqual(
             self.ticket.event_ids.mapped("event_type")[-2:],
             ["ticket.accepted", "ticket.closed"],
