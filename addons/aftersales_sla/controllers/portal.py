@@ -467,6 +467,10 @@ class AftersalesPortal(CustomerPortal):
 
     @http.route("/my/aftersales/penalties", type="http", auth="user", website=True)
     def portal_my_aftersales_penalties(self, error=None, **kw):
+        if error and error not in self._penalty_page_errors():
+            # An unknown code is dropped from the address too: the language
+            # selector's links would otherwise carry the forged text along.
+            return request.redirect("/my/aftersales/penalties")
         return self._render_penalties(
             error=self._penalty_page_errors().get(error), disputed=kw.get("disputed")
         )

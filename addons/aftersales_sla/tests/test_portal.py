@@ -262,9 +262,10 @@ class TestPortal(HttpCase):
 
     def test_the_penalties_page_never_echoes_its_url(self):
         self.authenticate("portal_li", "portal_li")
-        page = self.url_open(
+        response = self.url_open(
             "/my/aftersales/penalties?error=Call+0800-FAKE+to+pay+now"
-        ).text
-        self.assertNotIn("0800-FAKE", page)
+        )
+        self.assertNotIn("0800-FAKE", response.text)
+        self.assertNotIn("0800-FAKE", response.url)
         page = self.url_open("/my/aftersales/penalties?error=reason").text
         self.assertIn("Say why you dispute this penalty.", page)
