@@ -2,6 +2,7 @@
 each after-sales report for a demo record, in English and Simplified Chinese, as PNG.
 The partner's language is switched inside the transaction, which is rolled back."""
 
+import datetime
 import os
 import subprocess
 import tempfile
@@ -27,26 +28,37 @@ evaluation = env["aftersales.evaluation"].search(
 chain = env["aftersales.event.chain"].search(
     [("company_id", "=", contract.company_id.id)], limit=1
 )
+# The statement covers the term to date (the demo's breaches lie in several months;
+# the default period, last month, may hold none).
+TERM_TO_DATE = {
+    "date_from": str(contract.date_start),
+    "date_to": str(min(contract.date_end, datetime.date.today())),
+}
 REPORTS = [
-    ("contract", "aftersales_sla.action_report_aftersales_contract", contract),
-    ("ticket", "aftersales_sla.action_report_aftersales_ticket", ticket),
-    ("statement", "aftersales_sla.action_report_sla_statement", contract),
-    ("evaluation", "aftersales_survey.action_report_aftersales_evaluation", evaluation),
-    ("integrity", "aftersales_sla.action_report_ledger_integrity", chain),
+    ("contract", "aftersales_sla.action_report_aftersales_contract", contract, None),
+    ("ticket", "aftersales_sla.action_report_aftersales_ticket", ticket, None),
+    ("statement", "aftersales_sla.action_report_sla_statement", contract, TERM_TO_DATE),
+    (
+        "evaluation",
+        "aftersales_survey.action_report_aftersales_evaluation",
+        evaluation,
+        None,
+    ),
+    ("integrity", "aftersales_sla.action_report_ledger_integrity", chain, None),
 ]
 partners = contract.partner_id | ticket.partner_id | chain.company_id.partner_id
 try:
     for lang in ("en_US", "zh_CN"):
         partners.commercial_partner_id.write({"lang": lang})
         partners.write({"lang": lang})
-        for name, report, record in REPORTS:
+        for name, report, record, data in REPORTS:
             if not record:
                 print(f"no demo record for {name}")
                 continue
             pdf, _kind = (
                 env["ir.actions.report"]
                 .with_context(lang=lang)
-                ._render_qweb_pdf(report, record.ids)
+                ._render_qweb_pdf(report, record.ids, data=data)
             )
             with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
                 handle.write(pdf)
