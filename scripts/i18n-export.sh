@@ -7,7 +7,7 @@ DB="${TEST_DB:-aftersales_test}"
 CONF="$STATE_DIR/i18n.conf"
 write_odoo_conf "$CONF" "log_level = warn"
 update_addons "$DB" "$CONF"  # as the ledger owner: a plain -u cannot alter its tables
-for module in aftersales_sla aftersales_survey; do
+for module in ${PROJECT_ADDONS//,/ }; do
     odoo_bin -c "$CONF" -d "$DB" --i18n-export="$PROJECT_DIR/addons/$module/i18n/$module.pot" \
         --modules="$module" --stop-after-init
     for lang in zh_CN zh_TW; do

@@ -32,9 +32,10 @@ create_db() {
     ensure_ledger_owner "$DB_NAME"
 }
 demo_complete() {
+    local names="'${PROJECT_ADDONS//,/\',\'}'" expected
+    expected="$(tr ',' '\n' <<<"$PROJECT_ADDONS" | wc -l)"
     [ "$(psql_odoo -d "$DB_NAME" -tAc "SELECT count(*) FROM ir_module_module
-        WHERE name IN ('aftersales_sla', 'aftersales_survey')
-          AND state = 'installed' AND demo")" = "2" ]
+        WHERE name IN ($names) AND state = 'installed' AND demo")" = "$expected" ]
 }
 if ! db_exists "$DB_NAME"; then
     create_db

@@ -21,9 +21,9 @@ if [ -z "${SKIP_LINT:-}" ]; then  # SKIP_LINT=1: a developer's quicker loop; CI 
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     log "lint: README.rst up to date"
-    "$VENV/bin/python" scripts/gen_readme.py --check addons/aftersales_sla addons/aftersales_survey
+    "$VENV/bin/python" scripts/gen_readme.py --check addons/aftersales_*
     log "lint: pylint-odoo"
-    "$VENV/bin/pylint" --rcfile="$PROJECT_DIR/.pylintrc" addons/aftersales_sla addons/aftersales_survey
+    "$VENV/bin/pylint" --rcfile="$PROJECT_DIR/.pylintrc" addons/aftersales_*
 fi
 
 LOG_DIR="$STATE_DIR/test-logs"

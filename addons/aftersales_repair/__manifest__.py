@@ -1,0 +1,20 @@
+# Copyright 2026 The After-Sales Ledger Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "After-Sales Warranty and Repairs",
+    "summary": "Installed base, warranty and coverage, chargeable repairs and spare "
+    "parts of after-sales tickets, on Odoo's Repairs, Sales and Inventory",
+    "version": "18.0.1.0.0",
+    "category": "Services/After-Sales",
+    "author": "After-Sales Ledger Authors",
+    "website": "https://github.com/aftersales-ledger/aftersales",
+    "license": "LGPL-3",
+    "depends": ["aftersales_sla", "repair", "sale_management", "stock"],
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+    "demo": [],
+    "installable": True,
+    "development_status": "Alpha",
+    "maintainers": [],
+}
