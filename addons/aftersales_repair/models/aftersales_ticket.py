@@ -99,16 +99,20 @@ class AftersalesTicket(models.Model):
     # ------------------------------------------------------------------
 
     def _sla_terms(self):
-        """The contract's terms when a contract covers the ticket; otherwise the
-        standard promise of its product, else of its product category (the
-        nearest up the tree that has one): ``{"sla_policy", "calendar"}``,
-        ``"source"`` (``"contract"``, ``"product"`` or ``"category"``) and, for a
-        standard promise, ``"origin"`` (the product or category giving it), or {}.
+        """A ticket under a contract keeps its contract's terms (none outside the
+        contract's term, as before); a ticket without a contract gets the standard
+        promise of its product, else of its product category (the nearest up the
+        tree that has one): ``{"sla_policy", "calendar"}``, ``"source"``
+        (``"contract"``, ``"product"`` or ``"category"``) and, for a standard
+        promise, ``"origin"`` (the product or category giving it), or {}.
 
-        A standard promise carries no penalty: penalties are contract clauses."""
-        terms = super()._sla_terms()
-        if terms:
-            return dict(terms, source="contract")
+        A standard promise carries no penalty: penalties are the clauses of the
+        ticket's contract, and such a ticket has none."""
+        self.ensure_one()
+        # sudo: whether the ticket has a contract, whoever looks at it.
+        if self.sudo().contract_id:
+            terms = super()._sla_terms()
+            return dict(terms, source="contract") if terms else terms
         return self._standard_sla_terms()
 
     def _standard_sla_terms(self):
@@ -146,6 +150,15 @@ class AftersalesTicket(models.Model):
             for target in payload:
                 target["source"] = source
         return payload
+
+    def _promises_service(self):
+        """Only a contract is flagged when none of its targets fits the ticket: a
+        standard promise promises what its targets say (e.g. a response to repair
+        requests), nothing for the tickets they leave out."""
+        self.ensure_one()
+        if self._sla_terms().get("source") != "contract":
+            return False
+        return super()._promises_service()
 
     def _targeting_snapshot(self):
         """The core's snapshot, plus the product and the promise's source when the

@@ -101,7 +101,9 @@ class TestStandardPolicy(TicketCase):
         self.assertEqual(ticket.sla_status, "running")
         self.assertEqual(ticket.aftersales_promise_source, "product")
         self.assertEqual(ticket.aftersales_promise_policy_id, self.express)
-        self.assertIn("Electric water heater E60 Express", ticket.aftersales_promise_label)
+        self.assertIn(
+            "Electric water heater E60 Express", ticket.aftersales_promise_label
+        )
         self.assertIn("Express: 2 h response", ticket.aftersales_promise_label)
         targets = self.payload(self.events(ticket, "ticket.reported"))["targets"]
         self.assertEqual(
@@ -137,6 +139,19 @@ class TestStandardPolicy(TicketCase):
         self.assertEqual(plain.sla_status, "none")
         self.assertFalse(plain.aftersales_promise_source)
         self.assertFalse(plain.sla_unmatched)
+
+    def test_a_ticket_the_promise_leaves_out_has_no_clock_and_no_alarm(self):
+        complaint = self.env["aftersales.service.type"].create(
+            {"name": "投诉", "code": "std_complaint", "is_complaint": True}
+        )
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.consumer_ticket(
+                self.e60_express, service_type_id=complaint.id
+            )
+        self.assertFalse(ticket.sla_ids)
+        self.assertFalse(ticket.sla_unmatched)
+        self.assertEqual(ticket.sla_status, "none")
+        self.assertFalse(ticket.activity_ids)
 
     def test_contract_ticket_keeps_its_contracts_terms(self):
         with freeze_time("2026-11-20 13:05:00"):
@@ -263,7 +278,9 @@ class TestStandardPolicy(TicketCase):
         self.assertEqual(payload["from"]["promise"], "category")
         self.assertEqual(payload["to"]["contract"], contract.id)
         self.assertNotIn("promise", payload["to"])
-        self.assertEqual({target["source"] for target in payload["targets"]}, {"contract"})
+        self.assertEqual(
+            {target["source"] for target in payload["targets"]}, {"contract"}
+        )
 
     def test_the_ledger_verifies_and_replays(self):
         with freeze_time("2026-11-20 13:05:00"):
