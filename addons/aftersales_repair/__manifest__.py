@@ -15,6 +15,7 @@
         "views/aftersales_ticket_views.xml",
         "views/product_category_views.xml",
         "views/product_template_views.xml",
+        "report/aftersales_ticket_templates.xml",
     ],
     "demo": [
         "demo/aftersales_standard_policy_demo.xml",

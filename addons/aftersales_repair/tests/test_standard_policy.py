@@ -7,6 +7,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.aftersales_sla.tests.common import H, TicketCase, shanghai
@@ -66,7 +67,9 @@ class TestStandardPolicy(TicketCase):
             }
         )
         cls.kettle = Product.create({"name": "Kettle"})
-        cls.consumer = cls.env["res.partner"].create({"name": "王女士"})
+        cls.consumer = cls.env["res.partner"].create(
+            {"name": "王女士", "tz": "Asia/Shanghai"}
+        )
         cls.manager = new_test_user(
             cls.env,
             login="standard_promise_manager",
@@ -281,6 +284,40 @@ class TestStandardPolicy(TicketCase):
         self.assertEqual(
             {target["source"] for target in payload["targets"]}, {"contract"}
         )
+
+    def test_the_service_report_prints_the_promise_and_its_clocks(self):
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.consumer_ticket(self.jsq25)
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "aftersales_sla.action_report_aftersales_ticket", ticket.ids
+        )
+        text = html.decode()
+        self.assertIn("Water heaters", text)
+        self.assertIn("24 h response to every buyer", text)
+        self.assertIn('name="sla_results"', text)
+        # Deadline of the response clock in the customer's time zone (Shanghai).
+        self.assertIn("11/22/2026 17:00", text)
+
+    def test_a_technician_cannot_change_a_promise(self):
+        template = self.jsq25.product_tmpl_id.with_user(self.technician)
+        with self.assertRaises(AccessError):
+            template.write({"aftersales_sla_policy_id": self.express.id})
+        with self.assertRaises(AccessError):
+            self.heaters.with_user(self.technician).write(
+                {"aftersales_sla_policy_id": False}
+            )
+        self.assertEqual(self.heaters.aftersales_sla_policy_id, self.every_buyer)
+
+    def test_the_promise_is_per_company(self):
+        other = self.env["res.company"].create({"name": "Lock Maker HK"})
+        self.assertFalse(
+            self.heaters.with_company(other).aftersales_sla_policy_id,
+            "another company promises nothing unless it says so",
+        )
+        with freeze_time("2026-11-20 13:05:00"):
+            ticket = self.consumer_ticket(self.jsq25, company_id=other.id)
+        self.assertFalse(ticket.sla_ids)
+        self.assertFalse(ticket.aftersales_promise_source)
 
     def test_the_ledger_verifies_and_replays(self):
         with freeze_time("2026-11-20 13:05:00"):
