@@ -12,8 +12,14 @@
     "depends": ["aftersales_sla", "repair", "sale_management", "stock"],
     "data": [
         "security/ir.model.access.csv",
+        "views/aftersales_ticket_views.xml",
+        "views/product_category_views.xml",
+        "views/product_template_views.xml",
+        "report/aftersales_ticket_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/aftersales_standard_policy_demo.xml",
+    ],
     "installable": True,
     "development_status": "Alpha",
     "maintainers": [],

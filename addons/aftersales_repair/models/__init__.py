@@ -1,0 +1,3 @@
+from . import aftersales_ticket
+from . import product_category
+from . import product_template

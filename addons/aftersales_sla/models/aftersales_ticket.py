@@ -529,7 +529,8 @@ class AftersalesTicket(models.Model):
             before = {ticket.id: ticket._targeting_snapshot() for ticket in rematch}
             rematch._rematch_contract()
             for ticket in rematch:
-                if ticket.contract_id.id != before[ticket.id]["contract"]:
+                # The snapshot says None for no contract, the ORM False.
+                if (ticket.contract_id.id or None) != before[ticket.id]["contract"]:
                     retarget.setdefault(ticket.id, before[ticket.id])
         if retarget:
             self.browse(list(retarget))._on_retargeted(retarget)

@@ -275,6 +275,20 @@ class TestRetargeting(PromiseCase):
         )
         self.assertIn("ticket.retargeted", ticket.event_ids.mapped("event_type"))
 
+    def test_product_corrected_without_contract_records_no_retargeting(self):
+        stranger = self.env["res.partner"].create({"name": "无合同客户"})
+        product = self.env["product.product"].create({"name": "热水器 JSQ25"})
+        with freeze_time("2026-11-20 13:00:00"):
+            ticket = self.report(partner_id=stranger.id)
+        with freeze_time("2026-11-20 14:00:00"):
+            ticket.product_id = product
+        self.assertFalse(ticket.contract_id)
+        self.assertEqual(
+            ticket.event_ids.mapped("event_type"),
+            ["ticket.reported"],
+            "still no contract: nothing was re-targeted",
+        )
+
     def test_service_type_corrected_to_complaint(self):
         with freeze_time("2026-11-20 13:00:00"):
             ticket = self.report()
