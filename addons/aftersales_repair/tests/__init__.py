@@ -1,1 +1,2 @@
 from . import test_coverage_rule
+from . import test_unit
