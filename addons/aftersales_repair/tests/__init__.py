@@ -1,2 +1,3 @@
 from . import test_coverage_rule
 from . import test_unit
+from . import test_ticket_coverage
