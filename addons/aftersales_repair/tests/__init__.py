@@ -1,3 +1,4 @@
 from . import test_coverage_rule
 from . import test_unit
 from . import test_ticket_coverage
+from . import test_coverage_rpc
