@@ -3,4 +3,4 @@ def post_init_hook(env):
     coverage decided (and recorded) like new ones."""
     tickets = env["aftersales.ticket"].search([("coverage", "=", False)])
     tickets.filtered(lambda ticket: not ticket.unit_id)._rematch_unit()
-    tickets._decide_coverage()
+    tickets._decide_coverage(closed=True)

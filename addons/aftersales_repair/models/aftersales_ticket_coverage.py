@@ -98,33 +98,80 @@ class AftersalesTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Malformed values get the core's clear error before they are looked at.
+        for vals in vals_list:
+            inputs.check_vals(self, vals)
         self._match_unit_vals(vals_list)
-        tickets = super().create(vals_list)
-        tickets._append_coverage_events("ticket.coverage_decided")
-        return tickets
+        # The decision is recorded in the ``ticket.reported`` event.
+        return super().create(vals_list)
 
     def write(self, vals):
         if door.is_open(TICKET):
             return super().write(vals)
+        inputs.check_vals(self, vals)
         if vals.get("unit_id"):
-            self._fill_from_unit(vals)
-        refind = self.browse()
-        if "unit_id" not in vals and any(name in vals for name in UNIT_FIELDS):
-            refind = self.filtered(lambda ticket: ticket.state != "closed")
-        redecide = any(name in vals for name in DECISION_FIELDS)
+            self._fill_from_unit(vals, tickets=self)
+        elif "unit_id" not in vals and any(name in vals for name in UNIT_FIELDS):
+            groups = self._units_after(vals)
+            if len(groups) > 1:
+                for unit, tickets in groups:
+                    tickets.write(dict(vals, unit_id=unit.id))
+                return True
+            vals["unit_id"] = groups[0][0].id if groups else False
         result = super().write(vals)
-        if refind:
-            refind._rematch_unit()
-        if redecide:
-            self.filtered(
-                lambda ticket: ticket.state != "closed"
-                and not ticket.coverage_overridden
-            )._decide_coverage()
+        if any(name in vals for name in DECISION_FIELDS):
+            # A change of contract or customer recorded the new coverage with the
+            # re-targeting (see _on_retargeted); this records the others.
+            self._decide_coverage()
         return result
+
+    def _units_after(self, vals):
+        """The unit each ticket will have once ``vals`` is written (customer,
+        product or serial number corrected): [(unit, tickets)]."""
+        Partner = self.env["res.partner"]
+        Product = self.env["product.product"]
+        keys = {
+            ticket.id: self._unit_key(
+                Partner.browse(vals["partner_id"])
+                if "partner_id" in vals
+                else ticket.partner_id,
+                Product.browse(vals["product_id"])
+                if "product_id" in vals
+                else ticket.product_id,
+                vals["serial_number"]
+                if "serial_number" in vals
+                else ticket.serial_number,
+            )
+            for ticket in self
+        }
+        found = self.env["aftersales.unit"]._find_for_tickets(keys.values())
+        groups = {}
+        for ticket in self:
+            unit = found[keys[ticket.id]]
+            groups.setdefault(unit.id, (unit, self.browse()))
+            groups[unit.id] = (unit, groups[unit.id][1] | ticket)
+        return list(groups.values())
+
+    def _reported_payload(self):
+        payload = super()._reported_payload()
+        payload.update(self._coverage_summary())
+        return payload
+
+    def _targeting_snapshot(self):
+        """The coverage is part of what a re-targeting records (before, after)."""
+        snapshot = super()._targeting_snapshot()
+        snapshot.update(coverage=self.coverage, coverage_reason=self.coverage_reason)
+        return snapshot
+
+    def _on_retargeted(self, previous):
+        # The contract or customer changed: decide the coverage first, so that the
+        # re-targeting event records it.
+        self._decide_coverage(record=False)
+        return super()._on_retargeted(previous)
 
     @api.model
     def _check_create_door(self, vals_list):
-        super()._check_create_door(vals_list)
+        result = super()._check_create_door(vals_list)
         for vals in vals_list:
             preset = [
                 name
@@ -140,9 +187,10 @@ class AftersalesTicket(models.Model):
                         "manager may then override it."
                     ),
                 )
+        return result
 
     def _check_write_door(self, vals):
-        super()._check_write_door(vals)
+        result = super()._check_write_door(vals)
         guarded = COVERAGE_FIELDS.intersection(vals)
         if guarded:
             door.refuse(
@@ -153,6 +201,7 @@ class AftersalesTicket(models.Model):
                     "(Override Coverage)."
                 ),
             )
+        return result
 
     # ------------------------------------------------------------------
     # Unit
@@ -189,22 +238,37 @@ class AftersalesTicket(models.Model):
                 self._fill_from_unit(vals)
 
     @api.model
-    def _fill_from_unit(self, vals):
+    def _fill_from_unit(self, vals, tickets=None):
         """The product and serial number of the unit in ``vals``, where ``vals``
-        gives none."""
+        gives none and ``tickets`` (being written) do not have them already."""
         # sudo: the unit's product and serial, whoever reports on it.
         unit = self.env["aftersales.unit"].sudo().browse(vals["unit_id"])
         if not unit.exists():
             return
-        if not vals.get("product_id"):
+        tickets = tickets if tickets is not None else self.browse()
+        if not vals.get("product_id") and (
+            not tickets or any(t.product_id != unit.product_id for t in tickets)
+        ):
             vals["product_id"] = unit.product_id.id
-        if unit.lot_id and not vals.get("serial_number"):
-            vals["serial_number"] = unit.lot_id.name
+        serial = unit.lot_id.name
+        if (
+            serial
+            and not vals.get("serial_number")
+            and (
+                not tickets
+                or any(
+                    (t.serial_number or "").strip().casefold()
+                    != serial.strip().casefold()
+                    for t in tickets
+                )
+            )
+        ):
+            vals["serial_number"] = serial
 
     @door.opens(TICKET)
     def _rematch_unit(self):
-        """Look for the unit again (the customer, product or serial number was
-        corrected): the one found, or none."""
+        """Look for the unit of these tickets (reported before the addon was
+        installed): the one found, or none."""
         found = self.env["aftersales.unit"]._find_for_tickets(
             self._unit_key(t.partner_id, t.product_id, t.serial_number) for t in self
         )
@@ -256,10 +320,14 @@ class AftersalesTicket(models.Model):
         )
 
     @door.opens(TICKET)
-    def _decide_coverage(self):
-        """Decide the coverage again; record the tickets whose coverage changed."""
+    def _decide_coverage(self, record=True, closed=False):
+        """Decide the coverage again of the open (and with ``closed``, closed)
+        tickets whose coverage no manager overrode; record (``record``) those whose
+        coverage changed in a ``ticket.coverage_decided`` event."""
         changed = self.browse()
         for ticket in self:
+            if ticket.coverage_overridden or (ticket.state == "closed" and not closed):
+                continue
             decision = ticket._coverage_decision()
             if (ticket.coverage, ticket.coverage_reason) != tuple(decision):
                 ticket.write(
@@ -269,28 +337,25 @@ class AftersalesTicket(models.Model):
                     }
                 )
                 changed |= ticket
-        changed._append_coverage_events("ticket.coverage_decided")
+        if record and changed:
+            changed._append_ticket_events(
+                "ticket.coverage_decided",
+                lambda ticket: ticket._coverage_summary(),
+            )
         return changed
 
-    def _coverage_payload(self):
+    def _coverage_summary(self):
+        """The coverage and what it rests on, as the ledger records it."""
         self.ensure_one()
         # sudo: what the decision rested on, recorded whoever acts.
         unit = self.sudo().unit_id
         return {
-            "coverage": self.coverage,
-            "reason": self.coverage_reason,
+            "coverage": self.coverage or None,
+            "coverage_reason": self.coverage_reason or None,
             "unit": unit.id or None,
-            "serial": unit.lot_id.name or self.serial_number or None,
+            "serial": unit.lot_id.name or None,
             "warranty_end": fields.Date.to_string(unit.warranty_end) or None,
-            "contract": self.contract_id.id or None,
         }
-
-    def _append_coverage_events(self, event_type, extra=None, reason=None):
-        return self._append_ticket_events(
-            event_type,
-            lambda ticket: dict(ticket._coverage_payload(), **(extra or {})),
-            reason=reason,
-        )
 
     def action_override_coverage(self, coverage, reason, note):
         """A manager decides the coverage by hand (e.g. the technician found the
@@ -351,7 +416,7 @@ class AftersalesTicket(models.Model):
         self._append_ticket_events(
             "ticket.coverage_overridden",
             lambda ticket: dict(
-                ticket._coverage_payload(), **{"from": previous[ticket.id]}
+                ticket._coverage_summary(), previous=previous[ticket.id]
             ),
             reason=note,
         )

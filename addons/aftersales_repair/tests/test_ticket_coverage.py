@@ -64,17 +64,37 @@ class TestTicketCoverage(RepairCase):
             (under_contract.coverage, under_contract.coverage_reason),
             ("contract", "under_contract"),
         )
-        event = self.coverage_events(in_warranty)
+        # Recorded with the report: the decision and what it rests on.
+        event = self.coverage_events(in_warranty, "ticket.reported")
         self.assertEqual(len(event), 1)
         payload = json.loads(event.payload)
         self.assertEqual(payload["coverage"], "warranty")
-        self.assertEqual(payload["reason"], "in_warranty")
+        self.assertEqual(payload["coverage_reason"], "in_warranty")
         self.assertEqual(payload["unit"], self.unit_new.id)
         self.assertEqual(payload["serial"], "WH-T-0001")
         self.assertEqual(payload["warranty_end"], "2027-05-31")
-        self.assertEqual(len(self.coverage_events(under_contract)), 1)
+        payload = json.loads(
+            self.coverage_events(under_contract, "ticket.reported").payload
+        )
+        self.assertEqual(
+            (payload["coverage"], payload["contract"]), ("contract", self.contract.id)
+        )
         result = self.env["aftersales.event"].verify_ledger()
         self.assertTrue(result["ok"], result)
+
+    def recorded(self, ticket):
+        """The coverages the ledger recorded for ``ticket``, in order: with its
+        report, its re-targetings, its decisions and overrides."""
+        coverages = []
+        for event in ticket.sudo().event_ids:
+            payload = json.loads(event.payload)
+            if event.event_type == "ticket.retargeted":
+                payload = payload["to"]
+            if "coverage" in payload and (
+                not coverages or coverages[-1] != payload["coverage_reason"]
+            ):
+                coverages.append(payload["coverage_reason"])
+        return coverages
 
     def test_coverage_decided_again_when_the_serial_changes(self):
         ticket = self.report_consumer(serial_number="WH-T-0002")
@@ -82,17 +102,41 @@ class TestTicketCoverage(RepairCase):
         ticket.write({"serial_number": "WH-T-0001"})
         self.assertEqual(ticket.unit_id, self.unit_new)
         self.assertEqual(ticket.coverage, "warranty")
-        events = self.coverage_events(ticket)
-        self.assertEqual(len(events), 2)
-        # Nothing changes, nothing is recorded.
+        self.assertEqual(self.recorded(ticket), ["expired", "in_warranty"])
+        # The coverage stays: no new decision is recorded.
         ticket.write({"name": "热水器不出热水"})
         ticket.write({"serial_number": "WH-T-0001 "})
-        self.assertEqual(len(self.coverage_events(ticket)), 2)
+        self.assertEqual(self.recorded(ticket), ["expired", "in_warranty"])
+        self.assertFalse(self.coverage_events(ticket))
         # A unit chosen by hand brings its serial number.
         ticket.write({"unit_id": self.unit_old.id, "serial_number": False})
         self.assertEqual(ticket.unit_id, self.unit_old)
         self.assertEqual(ticket.serial_number, "WH-T-0002")
         self.assertEqual(ticket.coverage_reason, "expired")
+        self.assertEqual(self.recorded(ticket), ["expired", "in_warranty", "expired"])
+
+    def test_unit_chosen_by_hand_records_the_decision(self):
+        lock = self.env["product.product"].create({"name": "Lock", "type": "consu"})
+        lock.product_tmpl_id.aftersales_warranty_months = 12
+        unit = self.Unit.create(
+            {
+                "product_id": lock.id,
+                "partner_id": self.consumer.id,
+                "installation_date": date(2026, 1, 1),
+            }
+        )
+        ticket = self.report_consumer(product_id=lock.id, unit_id=False)
+        self.assertEqual(ticket.unit_id, unit)
+        ticket.write({"unit_id": False})
+        self.assertEqual(ticket.coverage_reason, "no_unit")
+        ticket.write({"unit_id": unit.id})
+        self.assertEqual(ticket.coverage_reason, "in_warranty")
+        events = self.coverage_events(ticket)
+        self.assertEqual(
+            [json.loads(e.payload)["coverage_reason"] for e in events],
+            ["no_unit", "in_warranty"],
+        )
+        self.assertEqual(json.loads(events[-1].payload)["unit"], unit.id)
 
     def test_unit_of_another_customer_refused(self):
         other = self.Unit.create(
@@ -139,9 +183,9 @@ class TestTicketCoverage(RepairCase):
         self.assertEqual(event.author_id, self.manager)
         payload = json.loads(event.payload)
         self.assertEqual(
-            payload["from"], {"coverage": "warranty", "reason": "in_warranty"}
+            payload["previous"], {"coverage": "warranty", "reason": "in_warranty"}
         )
-        self.assertEqual(payload["reason"], "excluded_self_disassembly")
+        self.assertEqual(payload["coverage_reason"], "excluded_self_disassembly")
         # The override sticks: a later correction does not decide by rule again.
         ticket.write({"serial_number": "WH-T-0002"})
         self.assertEqual(ticket.coverage_reason, "excluded_self_disassembly")
@@ -178,3 +222,37 @@ class TestTicketCoverage(RepairCase):
                 }
             )
         self.assertEqual(ticket.coverage, "warranty")
+
+    def test_contract_given_afterwards_recorded_with_the_retargeting(self):
+        ticket = self.report_consumer(serial_number="WH-T-0002")
+        contract = self.contract.copy({"partner_id": self.consumer.id})
+        contract.action_activate()
+        ticket.write({"contract_id": contract.id})
+        self.assertEqual(
+            (ticket.coverage, ticket.coverage_reason), ("contract", "under_contract")
+        )
+        event = self.coverage_events(ticket, "ticket.retargeted")
+        payload = json.loads(event.payload)
+        self.assertEqual(
+            (payload["from"]["coverage"], payload["to"]["coverage"]),
+            ("chargeable", "contract"),
+        )
+        self.assertFalse(self.coverage_events(ticket))
+
+    def test_customer_corrected_finds_the_new_customers_unit(self):
+        ticket = self.report_consumer(serial_number="WH-T-0001")
+        other = self.Unit.create(
+            {
+                "product_id": self.heater.id,
+                "lot_id": self.lot("WH-T-0300").id,
+                "partner_id": self.other_consumer.id,
+            }
+        )
+        ticket.with_user(self.manager).write(
+            {"partner_id": self.other_consumer.id, "serial_number": "WH-T-0300"}
+        )
+        self.assertEqual(ticket.unit_id, other)
+        self.assertEqual(ticket.coverage, "warranty")
+        ticket.with_user(self.manager).write({"partner_id": self.consumer.id})
+        self.assertFalse(ticket.unit_id)
+        self.assertEqual(ticket.coverage_reason, "no_unit")
