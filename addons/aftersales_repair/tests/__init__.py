@@ -1,1 +1,5 @@
+from . import test_coverage_rule
+from . import test_unit
+from . import test_ticket_coverage
+from . import test_coverage_rpc
 from . import test_standard_policy

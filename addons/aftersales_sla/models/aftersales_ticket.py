@@ -813,19 +813,25 @@ class AftersalesTicket(models.Model):
                     "company": ticket.company_id,
                     "occurred_at": ticket.reported_at,
                     "reason": ticket.late_entry_reason or None,
-                    "payload": {
-                        "ticket": ticket.number,
-                        "customer": ticket.partner_id.id,
-                        "contract": ticket.contract_id.id or None,
-                        "contract_match": ticket.contract_match,
-                        "service_type": ticket.service_type_id.code,
-                        "priority": ticket.priority,
-                        "channel": ticket.channel,
-                        "targets": ticket._targets_payload(),
-                    },
+                    "payload": ticket._reported_payload(),
                 }
             )
         self.env["aftersales.event"]._append_events(entries)
+
+    def _reported_payload(self):
+        """What the ``ticket.reported`` event records of the new ticket (other
+        addons add what they decide when it is reported)."""
+        self.ensure_one()
+        return {
+            "ticket": self.number,
+            "customer": self.partner_id.id,
+            "contract": self.contract_id.id or None,
+            "contract_match": self.contract_match,
+            "service_type": self.service_type_id.code,
+            "priority": self.priority,
+            "channel": self.channel,
+            "targets": self._targets_payload(),
+        }
 
     def _check_open_for_retarget(self):
         for ticket in self:

@@ -1,0 +1,6 @@
+def post_init_hook(env):
+    """Tickets reported before the addon was installed get their unit and
+    coverage decided (and recorded) like new ones."""
+    tickets = env["aftersales.ticket"].search([("coverage", "=", False)])
+    tickets.filtered(lambda ticket: not ticket.unit_id)._rematch_unit()
+    tickets._decide_coverage(closed=True)

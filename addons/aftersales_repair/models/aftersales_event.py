@@ -1,0 +1,12 @@
+from odoo import api, models
+
+
+class AftersalesEvent(models.Model):
+    _inherit = "aftersales.event"
+
+    @api.model
+    def _get_event_types(self):
+        return super()._get_event_types() + [
+            ("ticket.coverage_decided", self.env._("Ticket coverage decided")),
+            ("ticket.coverage_overridden", self.env._("Ticket coverage overridden")),
+        ]

@@ -1,0 +1,88 @@
+"""The coverage over JSON-RPC, as the web client (or an attacker) calls it."""
+
+from datetime import date
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.aftersales_sla.tests.common import call_kw
+
+REFUSED = "they cannot be written directly"
+
+
+@tagged("post_install", "-at_install")
+class TestCoverageRpc(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.technician = new_test_user(
+            env, "cov_tech", groups="aftersales_sla.group_aftersales_user"
+        )
+        cls.manager = new_test_user(
+            env, "cov_manager", groups="aftersales_sla.group_aftersales_manager"
+        )
+        heater = env["product.product"].create(
+            {
+                "name": "Heater",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+                "aftersales_warranty_months": 24,
+            }
+        )
+        consumer = env["res.partner"].create({"name": "赵先生"})
+        lot = env["stock.lot"].create({"name": "RPC-0001", "product_id": heater.id})
+        env["aftersales.unit"].create(
+            {
+                "product_id": heater.id,
+                "lot_id": lot.id,
+                "partner_id": consumer.id,
+                "installation_date": date.today(),
+            }
+        )
+        cls.ticket = env["aftersales.ticket"].create(
+            {
+                "name": "不点火",
+                "partner_id": consumer.id,
+                "serial_number": "RPC-0001",
+                "user_id": cls.technician.id,
+            }
+        )
+
+    def rpc(self, method, args, kwargs=None):
+        with mute_logger("odoo.http"):
+            return call_kw(self, "aftersales.ticket", method, args, kwargs)
+
+    def test_technician_cannot_override_or_write(self):
+        self.assertEqual(self.ticket.coverage, "warranty")
+        self.authenticate("cov_tech", "cov_tech")
+        response = self.rpc(
+            "action_override_coverage",
+            [[self.ticket.id], "chargeable", "excluded_misuse", "摔坏"],
+        )
+        self.assertIn("Only After-Sales managers", response["error"]["data"]["message"])
+        response = self.rpc(
+            "write",
+            [
+                [self.ticket.id],
+                {"coverage": "chargeable", "coverage_reason": "expired"},
+            ],
+        )
+        self.assertIn(REFUSED, response["error"]["data"]["message"])
+        # The technician reads the coverage of their ticket.
+        response = self.rpc("read", [[self.ticket.id], ["coverage", "unit_id"]])
+        self.assertEqual(response["result"][0]["coverage"], "warranty")
+        self.assertEqual(self.ticket.coverage, "warranty")
+
+    def test_manager_overrides_over_rpc_not_by_writing(self):
+        self.authenticate("cov_manager", "cov_manager")
+        response = self.rpc("write", [[self.ticket.id], {"coverage": "chargeable"}])
+        self.assertIn(REFUSED, response["error"]["data"]["message"])
+        response = self.rpc(
+            "action_override_coverage",
+            [[self.ticket.id], "chargeable", "excluded_force_majeure", "雷击"],
+        )
+        self.assertNotIn("error", response, response)
+        self.ticket.invalidate_recordset()
+        self.assertEqual(self.ticket.coverage_reason, "excluded_force_majeure")

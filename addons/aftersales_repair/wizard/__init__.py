@@ -1,0 +1,1 @@
+from . import aftersales_ticket_coverage_override
