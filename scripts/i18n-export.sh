@@ -11,6 +11,9 @@ for module in ${PROJECT_ADDONS//,/ }; do
     odoo_bin -c "$CONF" -d "$DB" --i18n-export="$PROJECT_DIR/addons/$module/i18n/$module.pot" \
         --modules="$module" --stop-after-init
     for lang in zh_CN zh_TW; do
+        po="$PROJECT_DIR/addons/$module/i18n/$lang.po"
+        [ -f "$po" ] || msginit --no-translator --no-wrap --locale="$lang.UTF-8" \
+            --input="$PROJECT_DIR/addons/$module/i18n/$module.pot" --output-file="$po"
         msgmerge --quiet --update --backup=none --no-fuzzy-matching \
             "$PROJECT_DIR/addons/$module/i18n/$lang.po" "$PROJECT_DIR/addons/$module/i18n/$module.pot"
     done

@@ -11,7 +11,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import PoFileReader, TranslationModuleReader
 
-ADDONS = ("aftersales_sla", "aftersales_survey")
+ADDONS = ("aftersales_sla", "aftersales_survey", "aftersales_repair")
 LANGS = ("zh_CN", "zh_TW")
 PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd]")
 
