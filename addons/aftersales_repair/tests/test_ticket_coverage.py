@@ -103,11 +103,14 @@ class TestTicketCoverage(RepairCase):
         self.assertEqual(ticket.unit_id, self.unit_new)
         self.assertEqual(ticket.coverage, "warranty")
         self.assertEqual(self.recorded(ticket), ["expired", "in_warranty"])
+        # No contract was found again, so no re-targeting: the new decision is an
+        # event of its own.
+        self.assertEqual(len(self.coverage_events(ticket)), 1)
         # The coverage stays: no new decision is recorded.
         ticket.write({"name": "热水器不出热水"})
         ticket.write({"serial_number": "WH-T-0001 "})
         self.assertEqual(self.recorded(ticket), ["expired", "in_warranty"])
-        self.assertFalse(self.coverage_events(ticket))
+        self.assertEqual(len(self.coverage_events(ticket)), 1)
         # A unit chosen by hand brings its serial number.
         ticket.write({"unit_id": self.unit_old.id, "serial_number": False})
         self.assertEqual(ticket.unit_id, self.unit_old)
