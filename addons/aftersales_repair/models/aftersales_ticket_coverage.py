@@ -30,7 +30,7 @@ DECISION_FIELDS = ("unit_id", "contract_id", *UNIT_FIELDS)
 
 
 class AftersalesTicket(models.Model):
-    _inherit = "aftersales.ticket"
+    _inherit = "aftersales.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     unit_id = fields.Many2one(
         "aftersales.unit",

@@ -17,10 +17,13 @@ MANAGER_GROUP = "aftersales_sla.group_aftersales_manager"
 
 
 class AftersalesTicket(models.Model):
-    _inherit = "aftersales.ticket"
+    _inherit = "aftersales.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     repair_ids = fields.One2many(
-        "repair.order", "ticket_id", string="Repair Orders", groups="stock.group_stock_user"
+        "repair.order",
+        "ticket_id",
+        string="Repair Orders",
+        groups="stock.group_stock_user",
     )
     repair_count = fields.Integer(compute="_compute_repair_figures")
     repair_value = fields.Monetary(
@@ -82,7 +85,10 @@ class AftersalesTicket(models.Model):
                 self.env["stock.lot"]
                 .sudo()
                 .search(
-                    [("product_id", "=", product.id), ("name", "=", self.serial_number)],
+                    [
+                        ("product_id", "=", product.id),
+                        ("name", "=", self.serial_number),
+                    ],
                     limit=1,
                 )
             )

@@ -6,7 +6,7 @@ class ProductTemplate(models.Model):
     flagged so, priced at their sales price unless the ticket's contract has its
     own fee for them."""
 
-    _inherit = "product.template"
+    _inherit = "product.template"  # pylint: disable=consider-merging-classes-inherited
 
     aftersales_fee_kind = fields.Selection(
         [("visit", "Standard Visit Fee"), ("labour", "Standard Labour")],

@@ -103,7 +103,11 @@ class RepairOrder(models.Model):
         lines = []
         if "visit" in fees:
             lines.append(
-                {"product": fees["visit"][0], "price_unit": fees["visit"][1], "quantity": 1.0}
+                {
+                    "product": fees["visit"][0],
+                    "price_unit": fees["visit"][1],
+                    "quantity": 1.0,
+                }
             )
         if "labour" in fees and self.aftersales_labour_hours:
             lines.append(
@@ -137,14 +141,14 @@ class RepairOrder(models.Model):
         if covered:
             raise UserError(
                 self.env._(
-                    "Ticket %(ticket)s is covered (%(coverage)s): its repair %(repair)s "
-                    "is free for the customer and gets no quotation. A manager may "
-                    "override the coverage to chargeable first.",
+                    "Ticket %(ticket)s is covered (%(coverage)s): its repair "
+                    "%(repair)s is free for the customer and gets no quotation. A "
+                    "manager may override the coverage to chargeable first.",
                     ticket=covered[0].ticket_id.sudo().display_name,
                     coverage=dict(
-                        covered[0]._fields["aftersales_coverage"]._description_selection(
-                            self.env
-                        )
+                        covered[0]
+                        ._fields["aftersales_coverage"]
+                        ._description_selection(self.env)
                     ).get(covered[0].aftersales_coverage),
                     repair=covered[0].name,
                 )

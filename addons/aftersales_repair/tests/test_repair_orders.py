@@ -185,7 +185,11 @@ class TestRepairOrders(RepairOrderCase):
         }
         self.assertEqual(
             lines,
-            {self.visit: (1.0, 80.0), self.labour: (2.0, 120.0), self.part: (1.0, 200.0)},
+            {
+                self.visit: (1.0, 80.0),
+                self.labour: (2.0, 120.0),
+                self.part: (1.0, 200.0),
+            },
         )
         self.assertAlmostEqual(order.amount_untaxed, 520.0)
         self.assertAlmostEqual(repair.aftersales_value, 520.0)
@@ -210,7 +214,9 @@ class TestRepairOrders(RepairOrderCase):
             }
         )
         contract.action_activate()
-        ticket = self.report(partner_id=customer.id, product_id=self.heater.id)
+        ticket = self.report(
+            partner_id=customer.id, product_id=self.heater.id, late_entry_reason="phone"
+        )
         self.assertEqual(ticket.contract_id, contract)
         self.assertEqual(ticket.coverage, "contract")
         repair = self.make_repair(ticket)
@@ -226,7 +232,11 @@ class TestRepairOrders(RepairOrderCase):
         }
         self.assertEqual(
             lines,
-            {self.visit: (1.0, 50.0), self.labour: (1.0, 90.0), self.part: (1.0, 200.0)},
+            {
+                self.visit: (1.0, 50.0),
+                self.labour: (1.0, 90.0),
+                self.part: (1.0, 200.0),
+            },
         )
 
     def test_events_in_order_once_each_and_ledger_verifies(self):
@@ -313,12 +323,16 @@ class TestRepairOrdersRpc(HttpCase):
             return call_kw(self, model, method, args, kwargs)
 
     def events(self, event_type):
-        return self.env["aftersales.event"].sudo().search(
-            [
-                ("res_model", "=", "aftersales.ticket"),
-                ("res_id", "=", self.ticket.id),
-                ("event_type", "=", event_type),
-            ]
+        return (
+            self.env["aftersales.event"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "aftersales.ticket"),
+                    ("res_id", "=", self.ticket.id),
+                    ("event_type", "=", event_type),
+                ]
+            )
         )
 
     def test_technician_creates_repair_but_cannot_quote_or_confirm(self):
