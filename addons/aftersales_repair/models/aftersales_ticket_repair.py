@@ -10,7 +10,9 @@ quotation sent, approved (signed on the portal) and invoiced are events too (see
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .repair_order import COVERED
+from odoo.addons.aftersales_sla.tools import door
+
+from .repair_order import COVERED, REPAIR
 
 USER_GROUP = "aftersales_sla.group_aftersales_user"
 MANAGER_GROUP = "aftersales_sla.group_aftersales_manager"
@@ -94,22 +96,23 @@ class AftersalesTicket(models.Model):
             )
         # sudo: technicians make the repair order of their ticket without the
         # Repairs rights; what it holds comes from the ticket.
-        repair = (
-            self.env["repair.order"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(
-                {
-                    "ticket_id": self.id,
-                    "company_id": self.company_id.id,
-                    "partner_id": self.partner_id.id,
-                    "product_id": product.id,
-                    "lot_id": lot.id or False,
-                    "under_warranty": self.coverage in COVERED,
-                    "internal_notes": self.name,
-                }
+        with door.opened(REPAIR):
+            repair = (
+                self.env["repair.order"]
+                .sudo()
+                .with_company(self.company_id)
+                .create(
+                    {
+                        "ticket_id": self.id,
+                        "company_id": self.company_id.id,
+                        "partner_id": self.partner_id.id,
+                        "product_id": product.id,
+                        "lot_id": lot.id or False,
+                        "under_warranty": self.coverage in COVERED,
+                        "internal_notes": self.name,
+                    }
+                )
             )
-        )
         self._append_ticket_events(
             "ticket.repair_created",
             {

@@ -12,7 +12,11 @@ products; a covered ticket's repair gets none.
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.aftersales_sla.tools import door
+
 COVERED = ("contract", "warranty")
+#: The door of a repair order's ticket: only the ticket's action links them.
+REPAIR = "repair.order"
 
 
 class RepairOrder(models.Model):
@@ -62,6 +66,51 @@ class RepairOrder(models.Model):
                 line["price_unit"] * line["quantity"]
                 for line in repair._aftersales_priced_lines()
             )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not door.is_open(REPAIR) and any(
+            vals.get("ticket_id") for vals in vals_list
+        ):
+            raise UserError(
+                self.env._(
+                    "A repair order is linked to an after-sales ticket only by the "
+                    "ticket's Create Repair Order."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not door.is_open(REPAIR):
+            if "ticket_id" in vals:
+                raise UserError(
+                    self.env._(
+                        "The ticket of a repair order is set when the ticket makes it; "
+                        "it cannot be changed."
+                    )
+                )
+            if "under_warranty" in vals:
+                wrong = self.filtered(
+                    lambda repair: repair.ticket_id
+                    and bool(vals["under_warranty"])
+                    != (repair.aftersales_coverage in COVERED)
+                )
+                if wrong:
+                    raise UserError(
+                        self.env._(
+                            "Repair %(repair)s follows the coverage of ticket "
+                            "%(ticket)s: it is under warranty when the ticket is "
+                            "covered by a contract or the warranty, else not. A "
+                            "manager may override the ticket's coverage.",
+                            repair=wrong[0].name,
+                            ticket=wrong[0].ticket_id.sudo().display_name,
+                        )
+                    )
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Pricing

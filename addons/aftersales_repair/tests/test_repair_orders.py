@@ -260,6 +260,28 @@ class TestRepairOrders(RepairOrderCase):
         self.assertAlmostEqual(payload["amount_total"], invoice.amount_total)
         self.assertTrue(self.env["aftersales.event"].verify_ledger()["ok"])
 
+    def test_repair_follows_its_ticket(self):
+        """A Repairs user can neither link a repair to a ticket by hand nor make a
+        chargeable ticket's parts free (or a covered one's charged)."""
+        ticket = self.report_consumer(serial_number="WH-T-0002")
+        repair = self.make_repair(ticket)
+        Repair = self.env["repair.order"].with_user(self.manager)
+        with self.refused(UserError, "cannot be changed"):
+            repair.with_user(self.manager).write({"ticket_id": False})
+        with self.refused(UserError, "follows the coverage"):
+            repair.with_user(self.manager).write({"under_warranty": True})
+        self.assertFalse(repair.under_warranty)
+        self.assertEqual(repair.ticket_id, ticket)
+        with self.refused(UserError, "only by the ticket's Create Repair Order"):
+            Repair.create(
+                {
+                    "product_id": self.heater.id,
+                    "partner_id": self.consumer.id,
+                    "ticket_id": ticket.id,
+                }
+            )
+        self.assertEqual(ticket.sudo().repair_ids, repair)
+
     def test_closed_ticket_gets_no_repair(self):
         ticket = self.report_consumer(serial_number="WH-T-0002")
         ticket.action_close()
