@@ -18,11 +18,13 @@
         "views/product_category_views.xml",
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
+        "views/repair_order_views.xml",
         "report/aftersales_ticket_templates.xml",
     ],
     "demo": [
         "demo/aftersales_standard_policy_demo.xml",
         "demo/aftersales_repair_demo.xml",
+        "demo/aftersales_repair_order_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "installable": True,

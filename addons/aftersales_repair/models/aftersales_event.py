@@ -9,4 +9,8 @@ class AftersalesEvent(models.Model):
         return super()._get_event_types() + [
             ("ticket.coverage_decided", self.env._("Ticket coverage decided")),
             ("ticket.coverage_overridden", self.env._("Ticket coverage overridden")),
+            ("ticket.repair_created", self.env._("Repair order created")),
+            ("ticket.quotation_sent", self.env._("Repair quotation sent")),
+            ("ticket.quotation_approved", self.env._("Repair quotation approved")),
+            ("ticket.invoiced", self.env._("Repair invoiced")),
         ]

@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+
+class ProductTemplate(models.Model):
+    """The standard visit fee and labour of chargeable repairs: service products
+    flagged so, priced at their sales price unless the ticket's contract has its
+    own fee for them."""
+
+    _inherit = "product.template"  # pylint: disable=consider-merging-classes-inherited
+
+    aftersales_fee_kind = fields.Selection(
+        [("visit", "Standard Visit Fee"), ("labour", "Standard Labour")],
+        string="After-Sales Fee",
+        help="The quotation of a chargeable repair adds the visit fee (once) and the "
+        "labour (per hour of the repair order) from the ticket contract's fee "
+        "schedule when it has a fee of this kind, else from the product flagged so.",
+    )

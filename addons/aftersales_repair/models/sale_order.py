@@ -1,0 +1,48 @@
+from odoo import models
+
+
+class SaleOrder(models.Model):
+    """The quotation of a ticket's repair order: sent to the customer and
+    approved (signed on the portal) are ledger events of the ticket."""
+
+    _inherit = "sale.order"
+
+    def _aftersales_tickets(self):
+        """The tickets of these orders' repair orders."""
+        # sudo: the ticket of the repair, whoever (the portal customer) acts.
+        return self.sudo().repair_order_ids.ticket_id
+
+    def _aftersales_record(self, event_type):
+        for order in self:
+            tickets = order._aftersales_tickets()
+            if not tickets:
+                continue
+            tickets._append_ticket_events(
+                event_type,
+                {
+                    "sale_order": order.name,
+                    "repairs": order.sudo().repair_order_ids.mapped("name"),
+                    "amount_total": order.amount_total,
+                    "currency": order.currency_id.name,
+                    "signed_by": order.signed_by or None,
+                },
+            )
+
+    def write(self, vals):
+        # A draft quotation marked as sent (by e-mail or by hand): once per sending.
+        sent = self.browse()
+        if vals.get("state") == "sent":
+            sent = self.filtered(lambda order: order.state == "draft")
+        result = super().write(vals)
+        sent.filtered(lambda order: order.state == "sent")._aftersales_record(
+            "ticket.quotation_sent"
+        )
+        return result
+
+    def action_confirm(self):
+        pending = self.filtered(lambda order: order.state in ("draft", "sent"))
+        result = super().action_confirm()
+        pending.filtered(lambda order: order.state == "sale")._aftersales_record(
+            "ticket.quotation_approved"
+        )
+        return result
