@@ -453,6 +453,4 @@ def coverage_section(results, threshold=0.30):
             f"- {label.capitalize()} of {pair['full']['tickets']:,}: the addon costs "
             f"{overhead:+.0%} per ticket ({verdict} the {threshold:.0%} budget)."
         )
-    if results.get("finding"):
-        lines += ["", results["finding"]]
     return "\n".join(lines)
