@@ -5,20 +5,33 @@
 #   scripts/bench.sh                          # everything: ledger, then tickets
 #   scripts/bench.sh --only verify --sizes 100000
 #   scripts/bench.sh --only tickets           # the ticket scenario only
+#   scripts/bench.sh --only coverage --coverage-sizes 1000,10000 --rounds 3
 #
 # --only chooses the scenario: "append" or "verify" (tests/benchmarks/bench_ledger.py),
 # "tickets" (tests/benchmarks/bench_tickets.py), "watch" (bench_watch.py) or
-# "evaluate" (bench_evaluate.py). The ticket options
-# (--ticket-sizes, --milestone-size, --no-oca) go to the ticket benchmark, every other
+# "evaluate" (bench_evaluate.py) or "coverage" (bench_coverage.py). The ticket options
+# (--ticket-sizes, --milestone-size, --no-oca) go to the ticket benchmark, the
+# coverage options (--coverage-sizes, --rounds) to the coverage benchmark, every other
 # option to the ledger benchmark.
+#
+# The benchmark database (BENCH_DB) has every project addon; the coverage scenario
+# also needs BENCH_BASE_DB, the same without aftersales_repair (aftersales_sla and
+# aftersales_survey), to measure what the repairs addon costs a ticket.
 #
 # The ticket scenario compares with the OCA addon helpdesk_mgmt_sla 18.0: its wheels
 # are downloaded once (pip, no dependencies) into .state/oca-wheels, unpacked into
 # .state/oca-addons and installed in a separate database (BENCH_OCA_DB), never in the
 # project's virtual environment nor as a project dependency.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+module_state() {
+    psql_odoo -d "$1" -tAc "SELECT state FROM ir_module_module WHERE name = '$2'" \
+        2>/dev/null || true
+}
 BENCH_DB="${BENCH_DB:-aftersales_bench}"
 BENCH_OCA_DB="${BENCH_OCA_DB:-aftersales_bench_oca}"
+BENCH_BASE_DB="${BENCH_BASE_DB:-aftersales_bench_base}"
+BASE_ADDONS="aftersales_sla,aftersales_survey"
 OCA_DIR="$STATE_DIR/oca-addons"
 OCA_WHEELS="$STATE_DIR/oca-wheels"
 OCA_MODULES=(helpdesk_mgmt helpdesk_mgmt_sla)
@@ -28,24 +41,29 @@ OCA_REQUIREMENTS=("odoo-addon-helpdesk_mgmt_sla>=18.0,<18.1" "odoo-addon-helpdes
 ONLY=""
 LEDGER_ARGS=()
 TICKET_ARGS=()
+COVERAGE_ARGS=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --only) ONLY="${2:-}"; shift 2 ;;
         --only=*) ONLY="${1#--only=}"; shift ;;
         --ticket-sizes|--milestone-size) TICKET_ARGS+=("$1" "${2:-}"); shift 2 ;;
         --ticket-sizes=*|--milestone-size=*|--no-oca) TICKET_ARGS+=("$1"); shift ;;
+        --coverage-sizes|--rounds) COVERAGE_ARGS+=("$1" "${2:-}"); shift 2 ;;
+        --coverage-sizes=*|--rounds=*) COVERAGE_ARGS+=("$1"); shift ;;
         *) LEDGER_ARGS+=("$1"); shift ;;
     esac
 done
 RUN_WATCH=0
 RUN_EVALUATE=0
+RUN_COVERAGE=0
 case "$ONLY" in
-    "") RUN_LEDGER=1; RUN_TICKETS=1; RUN_WATCH=1; RUN_EVALUATE=1 ;;
+    "") RUN_LEDGER=1; RUN_TICKETS=1; RUN_WATCH=1; RUN_EVALUATE=1; RUN_COVERAGE=1 ;;
     append|verify) RUN_LEDGER=1; RUN_TICKETS=0; LEDGER_ARGS+=(--only "$ONLY") ;;
     tickets) RUN_LEDGER=0; RUN_TICKETS=1 ;;
     watch) RUN_LEDGER=0; RUN_TICKETS=0; RUN_WATCH=1 ;;
     evaluate) RUN_LEDGER=0; RUN_TICKETS=0; RUN_EVALUATE=1 ;;
-    *) die "--only: append, verify, tickets, watch or evaluate, not '$ONLY'" ;;
+    coverage) RUN_LEDGER=0; RUN_TICKETS=0; RUN_COVERAGE=1 ;;
+    *) die "--only: append, verify, tickets, watch, evaluate or coverage, not '$ONLY'" ;;
 esac
 
 bash "$PROJECT_DIR/scripts/setup.sh"
@@ -56,6 +74,10 @@ if ! db_exists "$BENCH_DB"; then
     log "creating benchmark database $BENCH_DB"
     odoo_bin -c "$CONF" -d "$BENCH_DB" -i "$PROJECT_ADDONS" --without-demo=all --stop-after-init
     ensure_ledger_owner "$BENCH_DB"
+elif [ "$(module_state "$BENCH_DB" aftersales_repair)" != "installed" ]; then
+    # A database made before aftersales_repair existed: it gets the new addon.
+    log "installing aftersales_repair in the benchmark database $BENCH_DB"
+    update_addons "$BENCH_DB" "$CONF" -i aftersales_repair
 else
     update_addons "$BENCH_DB" "$CONF"
 fi
@@ -165,4 +187,25 @@ if [ "$RUN_EVALUATE" = 1 ]; then
     "$VENV/bin/python" tests/benchmarks/bench_evaluate.py --db "$BENCH_DB" \
         --output "$PROJECT_DIR/docs/benchmarks.md"
     log "evaluation results written to docs/benchmarks.md"
+fi
+
+if [ "$RUN_COVERAGE" = 1 ]; then
+    # The same project without aftersales_repair, measured in the same run.
+    BASE_CONF="$STATE_DIR/bench-base.conf"
+    write_odoo_conf "$BASE_CONF" "db_name = $BENCH_BASE_DB" "log_level = warn" \
+        "max_cron_threads = 0"
+    if ! db_exists "$BENCH_BASE_DB"; then
+        log "creating benchmark database $BENCH_BASE_DB ($BASE_ADDONS)"
+        odoo_bin -c "$BASE_CONF" -d "$BENCH_BASE_DB" -i "$BASE_ADDONS" \
+            --without-demo=all --stop-after-init
+        ensure_ledger_owner "$BENCH_BASE_DB"
+    else
+        update_addons "$BENCH_BASE_DB" "$BASE_CONF"
+    fi
+    [ "$(module_state "$BENCH_BASE_DB" aftersales_repair)" != "installed" ] \
+        || die "$BENCH_BASE_DB has aftersales_repair: it must be the base without it"
+    "$VENV/bin/python" tests/benchmarks/bench_coverage.py --db "$BENCH_DB" \
+        --base-db "$BENCH_BASE_DB" --base-rc "$BASE_CONF" \
+        --output "$PROJECT_DIR/docs/benchmarks.md" "${COVERAGE_ARGS[@]}"
+    log "coverage results written to docs/benchmarks.md"
 fi

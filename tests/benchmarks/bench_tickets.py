@@ -431,10 +431,12 @@ class ChildFailed(RuntimeError):
     pass
 
 
-def spawn(name, rc, dbname, **options):
+def spawn(name, rc, dbname, script=None, **options):
+    """Run ``script`` (this file by default) with ``--child name`` in a fresh
+    process: the dict it prints on its ``RESULT`` line."""
     command = [
         sys.executable,
-        os.path.abspath(__file__),
+        script or os.path.abspath(__file__),
         "--child",
         name,
         "--rc",

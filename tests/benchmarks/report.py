@@ -364,3 +364,93 @@ def evaluate_section(results, scorecards):
         f"{scorecards['count']} scorecards in {scorecards['seconds']:.2f} s.",
     ]
     return "\n".join(lines)
+
+
+def _per_ticket_ms(result):
+    return 1000 * result["elapsed_s"] / result["tickets"]
+
+
+def _overhead(base, full):
+    return _per_ticket_ms(full) / _per_ticket_ms(base) - 1
+
+
+def coverage_section(results, threshold=0.30):
+    """The coverage of a batch decided and recorded, and what aftersales_repair
+    costs a ticket: the same batches in the same run, without and with it."""
+    base_db, full_db = results["dbs"]["base"][1], results["dbs"]["full"][1]
+    lines = [
+        "## Coverage: decided for a batch, and the repairs addon's cost per ticket",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        f"Two databases of the same run, no demo data: `{base_db}` "
+        f"(`aftersales_sla`, `aftersales_survey`) and `{full_db}` (the same plus "
+        "`aftersales_repair`). Each measurement is a fresh process, as the "
+        "administrator, chatter and tracking on; the timed region is "
+        "`aftersales.ticket.create(vals_list)` in one call plus `env.flush_all()`, "
+        "then the transaction is rolled back. The two databases are measured "
+        f"alternately; the median of {results['rounds']} rounds is shown.",
+        "",
+        "Coverage batch: tickets of a serial-tracked water heater (24 months' "
+        "warranty), each giving a serial number; a quarter of them from the "
+        "customer of the ticket benchmark (an active service contract, the serial "
+        "of one of its units), a quarter from consumers whose unit was installed 180 "
+        "days ago (in warranty), a quarter whose unit was installed five years ago "
+        "(expired), a quarter from consumers with no unit (a serial nobody has). "
+        "With the addon each ticket finds its unit by serial and gets its coverage, "
+        "recorded in its `ticket.reported` event; without it the same values are "
+        "matched to the contract only. Ticket benchmark: the `ours_create` batch of "
+        "the ticket section (tickets of the contract customer, no product).",
+        "",
+        "| scenario | tickets | without (s) | with (s) | without ms/ticket | "
+        "with ms/ticket | cost of the addon | SQL queries without / with |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows = [("coverage batch", pair) for pair in results["batch"]] + [
+        ("ticket benchmark", pair) for pair in results["tickets"]
+    ]
+    for label, pair in rows:
+        base, full = pair["base"], pair["full"]
+        lines.append(
+            f"| {label} | {full['tickets']:,} | {base['elapsed_s']:.2f} | "
+            f"{full['elapsed_s']:.2f} | {_per_ticket_ms(base):.2f} | "
+            f"{_per_ticket_ms(full):.2f} | {_overhead(base, full):+.0%} | "
+            f"{base['queries']:,} / {full['queries']:,} |"
+        )
+    lines.append("")
+    checked = []
+    for pair in results["batch"]:
+        full = pair["full"]
+        counts = ", ".join(
+            f"{count:,} {coverage} ({reason})"
+            for coverage, reason, count in sorted(full["coverage"])
+        )
+        checked.append(
+            f"{full['tickets']:,} tickets: {counts}; {full['with_unit']:,} with "
+            f"their unit, {full['events_with_coverage']:,} `ticket.reported` events "
+            f"recording the coverage"
+        )
+    lines += [
+        "Checked before timing, in every round (as the generator made them): "
+        + "; ".join(checked)
+        + ".",
+        "",
+        "All rounds (s, without | with): "
+        + "; ".join(
+            f"{label} {pair['full']['tickets']:,}: "
+            + ", ".join(f"{t:.2f}" for t in pair["base"]["all_s"])
+            + " | "
+            + ", ".join(f"{t:.2f}" for t in pair["full"]["all_s"])
+            for label, pair in rows
+        )
+        + ".",
+        "",
+    ]
+    for label, pair in rows:
+        overhead = _overhead(pair["base"], pair["full"])
+        verdict = "within" if overhead <= threshold else "**above**"
+        lines.append(
+            f"- {label.capitalize()} of {pair['full']['tickets']:,}: the addon costs "
+            f"{overhead:+.0%} per ticket ({verdict} the {threshold:.0%} budget)."
+        )
+    return "\n".join(lines)
