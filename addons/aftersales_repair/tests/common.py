@@ -6,6 +6,20 @@ from odoo.tests import new_test_user
 from odoo.addons.aftersales_sla.tests.common import TicketCase, shanghai
 
 
+def make_heater(env, name="Heater", **values):
+    """A serial-tracked water heater with a 24-month warranty."""
+    return env["product.product"].create(
+        {
+            "name": name,
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "serial",
+            "aftersales_warranty_months": 24,
+            **values,
+        }
+    )
+
+
 class RepairCase(TicketCase):
     """TicketCase's contract customer, plus a consumer without contract and a
     serial-tracked water heater with a 24-month warranty; units of the consumer
@@ -16,16 +30,11 @@ class RepairCase(TicketCase):
         super().setUpClass()
         env = cls.env
         cls.Unit = env["aftersales.unit"]
-        cls.heater = env["product.product"].create(
-            {
-                "name": "燃气热水器 Test heater",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-                "aftersales_warranty_months": 24,
-                "aftersales_warranty_terms": "整机保修两年",
-                "aftersales_warranty_exclusions": "私自拆机不保",
-            }
+        cls.heater = make_heater(
+            env,
+            "燃气热水器 Test heater",
+            aftersales_warranty_terms="整机保修两年",
+            aftersales_warranty_exclusions="私自拆机不保",
         )
         cls.consumer = env["res.partner"].create({"name": "王先生 Mr Wang"})
         cls.other_consumer = env["res.partner"].create({"name": "李女士 Ms Li"})
@@ -70,6 +79,8 @@ class RepairCase(TicketCase):
         )
 
     def coverage_events(self, ticket, event_type="ticket.coverage_decided"):
+        """The ticket's events of ``event_type`` (a type or a tuple of types)."""
+        types = (event_type,) if isinstance(event_type, str) else tuple(event_type)
         return (
             self.env["aftersales.event"]
             .sudo()
@@ -77,7 +88,7 @@ class RepairCase(TicketCase):
                 [
                     ("res_model", "=", "aftersales.ticket"),
                     ("res_id", "=", ticket.id),
-                    ("event_type", "=", event_type),
+                    ("event_type", "in", types),
                 ],
                 order="id",
             )

@@ -7,6 +7,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.aftersales_sla.tests.common import call_kw
 
+from .common import make_heater
+
 REFUSED = "they cannot be written directly"
 
 
@@ -22,15 +24,7 @@ class TestCoverageRpc(HttpCase):
         cls.manager = new_test_user(
             env, "cov_manager", groups="aftersales_sla.group_aftersales_manager"
         )
-        heater = env["product.product"].create(
-            {
-                "name": "Heater",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-                "aftersales_warranty_months": 24,
-            }
-        )
+        heater = make_heater(env)
         consumer = env["res.partner"].create({"name": "赵先生"})
         lot = env["stock.lot"].create({"name": "RPC-0001", "product_id": heater.id})
         env["aftersales.unit"].create(

@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.aftersales_sla.tests.common import call_kw
 
-from .common import RepairCase
+from .common import RepairCase, make_heater
 
 REPAIR_EVENTS = (
     "ticket.repair_created",
@@ -77,18 +77,7 @@ class RepairOrderCase(RepairCase):
         )
 
     def repair_events(self, ticket):
-        return (
-            self.env["aftersales.event"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "aftersales.ticket"),
-                    ("res_id", "=", ticket.id),
-                    ("event_type", "in", REPAIR_EVENTS),
-                ],
-                order="id",
-            )
-        )
+        return self.coverage_events(ticket, REPAIR_EVENTS)
 
     def make_repair(self, ticket, user=None):
         ticket.with_user(user or self.manager).action_create_repair_order()
@@ -310,15 +299,7 @@ class TestRepairOrdersRpc(HttpCase):
         cls.technician = new_test_user(
             env, "rep_rpc_tech", groups="aftersales_sla.group_aftersales_user"
         )
-        heater = env["product.product"].create(
-            {
-                "name": "Heater",
-                "type": "consu",
-                "is_storable": True,
-                "tracking": "serial",
-                "aftersales_warranty_months": 24,
-            }
-        )
+        heater = make_heater(env)
         cls.consumer = env["res.partner"].create(
             {"name": "钱女士 Ms Qian", "email": "qian@example.cn"}
         )
