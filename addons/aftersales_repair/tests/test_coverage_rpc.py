@@ -27,7 +27,7 @@ class TestCoverageRpc(HttpCase):
         heater = make_heater(env)
         consumer = env["res.partner"].create({"name": "赵先生"})
         lot = env["stock.lot"].create({"name": "RPC-0001", "product_id": heater.id})
-        env["aftersales.unit"].create(
+        cls.unit = env["aftersales.unit"].create(
             {
                 "product_id": heater.id,
                 "lot_id": lot.id,
@@ -80,3 +80,37 @@ class TestCoverageRpc(HttpCase):
         self.assertNotIn("error", response, response)
         self.ticket.invalidate_recordset()
         self.assertEqual(self.ticket.coverage_reason, "excluded_force_majeure")
+
+    def test_other_roles_write_neither_coverage_nor_units(self):
+        """Billing, portal and a user without after-sales rights: the coverage and
+        the unit's customer and installation date are refused over JSON-RPC."""
+        new_test_user(self.env, "cov_billing", groups="account.group_account_invoice")
+        new_test_user(self.env, "cov_portal", groups="base.group_portal")
+        new_test_user(self.env, "cov_plain", groups="base.group_user")
+        stranger = self.env["res.partner"].create({"name": "钱女士"})
+        for login in ("cov_billing", "cov_portal", "cov_plain", "cov_tech"):
+            with self.subTest(login=login):
+                self.authenticate(login, login)
+                response = self.rpc(
+                    "write", [[self.ticket.id], {"coverage": "chargeable"}]
+                )
+                self.assertIn("error", response)
+                with mute_logger("odoo.http"):
+                    response = call_kw(
+                        self,
+                        "aftersales.unit",
+                        "write",
+                        [
+                            [self.unit.id],
+                            {
+                                "partner_id": stranger.id,
+                                "installation_date": "2020-01-01",
+                            },
+                        ],
+                    )
+                self.assertIn("error", response)
+        self.ticket.invalidate_recordset()
+        self.unit.invalidate_recordset()
+        self.assertEqual(self.ticket.coverage, "warranty")
+        self.assertNotEqual(self.unit.partner_id, stranger)
+        self.assertEqual(self.unit.installation_date, date.today())
