@@ -3,6 +3,8 @@ from . import aftersales_ticket
 from . import aftersales_ticket_coverage
 from . import aftersales_unit
 from . import aftersales_unit_warranty_extension
+from . import aftersales_unit_coverage
+from . import aftersales_contract
 from . import product_category
 from . import product_template
 from . import product_template_warranty

@@ -141,24 +141,25 @@ class AftersalesTicket(models.Model):
             "origin": category,
         }
 
-    def _targets_payload(self):
+    def _targets_payload(self, terms=None):
         """The targets in force, each saying where its promise came from
         (``"source"``: contract, product or category)."""
-        payload = super()._targets_payload()
-        if payload:
-            source = self._sla_terms().get("source")
-            for target in payload:
-                target["source"] = source
+        self.ensure_one()
+        terms = self._sla_terms() if terms is None else terms
+        payload = super()._targets_payload(terms)
+        for target in payload:
+            target["source"] = terms.get("source")
         return payload
 
-    def _promises_service(self):
+    def _promises_service(self, terms=None):
         """Only a contract is flagged when none of its targets fits the ticket: a
         standard promise promises what its targets say (e.g. a response to repair
         requests), nothing for the tickets they leave out."""
         self.ensure_one()
-        if self._sla_terms().get("source") != "contract":
+        terms = self._sla_terms() if terms is None else terms
+        if terms.get("source") != "contract":
             return False
-        return super()._promises_service()
+        return super()._promises_service(terms)
 
     def _targeting_snapshot(self):
         """The core's snapshot, plus the product and the promise's source when the

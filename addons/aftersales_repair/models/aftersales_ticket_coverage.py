@@ -228,23 +228,35 @@ class AftersalesTicket(models.Model):
             for vals in todo
         }
         found = self.env["aftersales.unit"]._find_for_tickets(keys.values())
+        # sudo: the units chosen on the tickets, whoever reports them (one query
+        # for the batch: which of them exist).
+        chosen = (
+            self.env["aftersales.unit"]
+            .sudo()
+            .browse({vals["unit_id"] for vals in vals_list if vals.get("unit_id")})
+            .exists()
+        )
         for vals in vals_list:
             if vals.get("unit_id"):
-                self._fill_from_unit(vals)
+                unit = chosen.browse(vals["unit_id"])
+                if unit in chosen:
+                    self._fill_from_unit(vals, unit=unit)
                 continue
             unit = found[keys[id(vals)]]
             if unit:
                 vals["unit_id"] = unit.id
-                self._fill_from_unit(vals)
+                self._fill_from_unit(vals, unit=unit.sudo())
 
     @api.model
-    def _fill_from_unit(self, vals, tickets=None):
-        """The product and serial number of the unit in ``vals``, where ``vals``
-        gives none and ``tickets`` (being written) do not have them already."""
-        # sudo: the unit's product and serial, whoever reports on it.
-        unit = self.env["aftersales.unit"].sudo().browse(vals["unit_id"])
-        if not unit.exists():
-            return
+    def _fill_from_unit(self, vals, tickets=None, unit=None):
+        """The product and serial number of the unit in ``vals`` (``unit`` when
+        the caller has it, known to exist), where ``vals`` gives none and
+        ``tickets`` (being written) do not have them already."""
+        if unit is None:
+            # sudo: the unit's product and serial, whoever reports on it.
+            unit = self.env["aftersales.unit"].sudo().browse(vals["unit_id"])
+            if not unit.exists():
+                return
         tickets = tickets if tickets is not None else self.browse()
         if not vals.get("product_id") and (
             not tickets or any(t.product_id != unit.product_id for t in tickets)

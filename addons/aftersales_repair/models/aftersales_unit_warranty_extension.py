@@ -41,6 +41,30 @@ class AftersalesUnitWarrantyExtension(models.Model):
             else:
                 extension.date_end = False
 
+    # ------------------------------------------------------------------
+    # CRUD: the coverage of the unit's open tickets follows (see
+    # aftersales.unit._coverage_follows_warranty)
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        units = self.env["aftersales.unit"].browse(
+            {vals["unit_id"] for vals in vals_list if vals.get("unit_id")}
+        )
+        with units._coverage_follows_warranty():
+            return super().create(vals_list)
+
+    def write(self, vals):
+        units = self.unit_id | self.env["aftersales.unit"].browse(
+            vals.get("unit_id") or []
+        )
+        with units._coverage_follows_warranty():
+            return super().write(vals)
+
+    def unlink(self):
+        with self.unit_id._coverage_follows_warranty():
+            return super().unlink()
+
     @api.constrains("months", "date_until")
     def _check_months_or_date(self):
         for extension in self:

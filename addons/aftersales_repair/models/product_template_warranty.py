@@ -23,6 +23,19 @@ class ProductTemplate(models.Model):
         "repairs by others...): copied onto each new unit of the product.",
     )
 
+    def write(self, vals):
+        if "aftersales_warranty_months" not in vals:
+            return super().write(vals)
+        # sudo: the units of these products, whoever changes their warranty.
+        units = (
+            self.env["aftersales.unit"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("product_id.product_tmpl_id", "in", self.ids)])
+        )
+        with units._coverage_follows_warranty():
+            return super().write(vals)
+
     @api.constrains("aftersales_warranty_months")
     def _check_aftersales_warranty_months(self):
         for template in self:

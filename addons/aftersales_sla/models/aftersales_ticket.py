@@ -741,12 +741,13 @@ class AftersalesTicket(models.Model):
         metrics = COMPLAINT_METRICS if self.is_complaint else STANDARD_METRICS
         return policy._get_targets(self.priority, self.service_type_id, metrics)
 
-    def _targets_payload(self):
+    def _targets_payload(self, terms=None):
         """The targets in force as the ledger records them: what the clocks use
         (the calendar resolved: the contract's service hours, the target's own
-        calendar, or none for 24x7)."""
+        calendar, or none for 24x7). ``terms``: the ticket's ``_sla_terms()``
+        when the caller has them already."""
         self.ensure_one()
-        terms = self._sla_terms()
+        terms = self._sla_terms() if terms is None else terms
         service_hours = terms.get("calendar") or self.env["resource.calendar"]
         payload = []
         for target in self._sla_targets(terms):
@@ -764,11 +765,13 @@ class AftersalesTicket(models.Model):
                 payload[-1]["ceiling"] = target.ceiling_seconds
         return payload
 
-    def _promises_service(self):
+    def _promises_service(self, terms=None):
         """Whether the ticket's contract promises service levels at its reported
-        time (an SLA policy with targets), matching or not."""
+        time (an SLA policy with targets), matching or not. ``terms``: the
+        ticket's ``_sla_terms()`` when the caller has them already."""
         self.ensure_one()
-        policy = self._sla_terms().get("sla_policy")
+        terms = self._sla_terms() if terms is None else terms
+        policy = terms.get("sla_policy")
         return bool(policy and policy.target_ids)
 
     def _targeting_snapshot(self):
