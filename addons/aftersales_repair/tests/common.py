@@ -65,6 +65,28 @@ class RepairCase(TicketCase):
         )
 
     @classmethod
+    def customer_contract(cls, name, activate=True, **values):
+        """A company customer ``name`` and its service contract for 2026 on the
+        case's calendar and SLA policy (``values`` override), active unless
+        ``activate`` is False."""
+        customer = cls.env["res.partner"].create({"name": name, "is_company": True})
+        contract = cls.env["aftersales.contract"].create(
+            {
+                "partner_id": customer.id,
+                "title": f"Heater service of {name}",
+                "date_start": date(2026, 1, 1),
+                "date_end": date(2026, 12, 31),
+                "amount_value": 5000,
+                "calendar_id": cls.calendar.id,
+                "sla_policy_id": cls.policy.id,
+                **values,
+            }
+        )
+        if activate:
+            contract.action_activate()
+        return customer, contract
+
+    @classmethod
     def lot(cls, name, product=None):
         return cls.env["stock.lot"].create(
             {"name": name, "product_id": (product or cls.heater).id}

@@ -70,19 +70,8 @@ class TestCoverageFollowsWarranty(RepairCase):
         self.assertFalse(self.decided(overridden))
 
     def test_contract_activated_covers_the_unit(self):
-        hotel = self.env["res.partner"].create(
-            {"name": "海景酒店 Seaview Hotel", "is_company": True}
-        )
-        contract = self.env["aftersales.contract"].create(
-            {
-                "partner_id": hotel.id,
-                "title": "Heater maintenance 2026-2027",
-                "date_start": date(2026, 1, 1),
-                "date_end": date(2027, 6, 30),
-                "amount_value": 20000,
-                "calendar_id": self.calendar.id,
-                "sla_policy_id": self.policy.id,
-            }
+        hotel, contract = self.customer_contract(
+            "海景酒店 Seaview Hotel", activate=False, date_end=date(2027, 6, 30)
         )
         unit = self.Unit.create(
             {

@@ -184,25 +184,13 @@ class TestRepairOrders(RepairOrderCase):
         self.assertAlmostEqual(repair.aftersales_value, 520.0)
 
     def test_chargeable_quotation_with_contract_fees(self):
-        customer = self.env["res.partner"].create(
-            {"name": "深圳某酒店 Hotel", "is_company": True}
+        customer, contract = self.customer_contract(
+            "深圳某酒店 Hotel",
+            fee_line_ids=[
+                (0, 0, {"product_id": self.visit.id, "price_unit": 50.0}),
+                (0, 0, {"product_id": self.labour.id, "price_unit": 90.0}),
+            ],
         )
-        contract = self.env["aftersales.contract"].create(
-            {
-                "partner_id": customer.id,
-                "title": "Heater service 2026",
-                "date_start": date(2026, 1, 1),
-                "date_end": date(2026, 12, 31),
-                "amount_value": 5000,
-                "calendar_id": self.calendar.id,
-                "sla_policy_id": self.policy.id,
-                "fee_line_ids": [
-                    (0, 0, {"product_id": self.visit.id, "price_unit": 50.0}),
-                    (0, 0, {"product_id": self.labour.id, "price_unit": 90.0}),
-                ],
-            }
-        )
-        contract.action_activate()
         ticket = self.report(
             partner_id=customer.id, product_id=self.heater.id, late_entry_reason="phone"
         )
