@@ -19,3 +19,4 @@ from . import aftersales_visit_fee_band
 from . import aftersales_unit_location
 from . import res_partner_location
 from . import repair_order_visit_fee
+from . import account_chart_template
