@@ -21,6 +21,7 @@
         "views/res_partner_views.xml",
         "views/repair_order_views.xml",
         "views/aftersales_visit_fee_views.xml",
+        "views/aftersales_ticket_charges_views.xml",
         "report/aftersales_ticket_templates.xml",
     ],
     "demo": [

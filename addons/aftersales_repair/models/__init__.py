@@ -19,4 +19,6 @@ from . import aftersales_visit_fee_band
 from . import aftersales_unit_location
 from . import res_partner_location
 from . import repair_order_visit_fee
+from . import aftersales_ticket_charges
+from . import account_partial_reconcile
 from . import account_chart_template
