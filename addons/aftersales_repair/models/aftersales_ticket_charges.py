@@ -123,23 +123,25 @@ class AftersalesTicket(models.Model):
     def action_view_quotations(self):
         self.ensure_one()
         self._check_charges_reader("sale.order")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Quotations"),
-            "res_model": "sale.order",
-            "view_mode": "list,form",
-            "domain": [("id", "in", self.sudo().sale_order_ids.ids)],
-            "context": {"create": False},
-        }
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_quotations")
+        action.update(
+            {
+                "domain": [("id", "in", self.sudo().sale_order_ids.ids)],
+                "context": {"create": False},
+            }
+        )
+        return action
 
     def action_view_invoices(self):
         self.ensure_one()
         self._check_charges_reader("account.move")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Invoices"),
-            "res_model": "account.move",
-            "view_mode": "list,form",
-            "domain": [("id", "in", self.sudo().invoice_ids.ids)],
-            "context": {"create": False, "default_move_type": "out_invoice"},
-        }
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(
+            {
+                "domain": [("id", "in", self.sudo().invoice_ids.ids)],
+                "context": {"create": False, "default_move_type": "out_invoice"},
+            }
+        )
+        return action
