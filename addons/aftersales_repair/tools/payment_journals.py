@@ -59,9 +59,13 @@ def ensure_payment_journals(env, companies=None):
                     "company_id": company.id,
                 }
             )
-            journal.update_field_translations(
-                "name",
-                {lang: names[lang][code] for lang in langs if lang != "en_US"},
-            )
+            # Only the languages this addon's .po translates (else English shows).
+            translations = {
+                lang: names[lang][code]
+                for lang in langs
+                if lang != "en_US" and names[lang][code] != english[code]
+            }
+            if translations:
+                journal.update_field_translations("name", translations)
             created |= journal
     return created
