@@ -74,16 +74,14 @@ class AftersalesVisitBandMixin(models.AbstractModel):
         if self.distance_to_km:
             parts.append(
                 self.env._(
-                    "%(from)s-%(to)s km",
-                    **{
-                        "from": f"{self.distance_from_km:g}",
-                        "to": f"{self.distance_to_km:g}",
-                    },
+                    "%(start)s-%(end)s km",
+                    start=format(self.distance_from_km, "g"),
+                    end=format(self.distance_to_km, "g"),
                 )
             )
         elif self.distance_from_km:
             parts.append(
-                self.env._("from %s km", f"{self.distance_from_km:g}"),
+                self.env._("from %s km", format(self.distance_from_km, "g")),
             )
         return ", ".join(parts)
 
