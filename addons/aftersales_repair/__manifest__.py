@@ -13,19 +13,28 @@
     "data": [
         "security/ir.model.access.csv",
         "security/aftersales_unit_security.xml",
+        "security/aftersales_fees_security.xml",
         "views/aftersales_unit_views.xml",
         "views/aftersales_ticket_views.xml",
         "views/product_category_views.xml",
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
         "views/repair_order_views.xml",
+        "views/aftersales_visit_fee_views.xml",
+        "views/aftersales_ticket_charges_views.xml",
         "report/aftersales_ticket_templates.xml",
     ],
     "demo": [
         "demo/aftersales_standard_policy_demo.xml",
+        "demo/aftersales_visit_fee_demo.xml",
         "demo/aftersales_repair_demo.xml",
         "demo/aftersales_repair_order_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "aftersales_repair/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "development_status": "Alpha",
