@@ -4,7 +4,7 @@
     "name": "After-Sales Warranty and Repairs",
     "summary": "Installed base, warranty and coverage, chargeable repairs and spare "
     "parts of after-sales tickets, on Odoo's Repairs, Sales and Inventory",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/After-Sales",
     "author": "After-Sales Ledger Authors",
     "website": "https://github.com/aftersales-ledger/aftersales",
