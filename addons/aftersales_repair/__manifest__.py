@@ -19,6 +19,7 @@
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
         "views/repair_order_views.xml",
+        "views/aftersales_repair_portal_templates.xml",
         "report/aftersales_ticket_templates.xml",
     ],
     "demo": [
