@@ -6,6 +6,8 @@ that is not theirs, or does not exist, is "not found" alike. The quotations link
 Odoo's own quotation page (signing, payment) with its access token.
 """
 
+from urllib.parse import urlencode
+
 from odoo import fields, http
 from odoo.exceptions import AccessError
 from odoo.http import request
@@ -103,11 +105,17 @@ class AftersalesRepairPortal(AftersalesPortal):
         tickets = request.env["aftersales.ticket"].search(
             [("unit_id", "=", unit.id)], order="reported_at desc"
         )
+        unit_sudo = unit.sudo()
+        # Reporting a problem from the unit's page names it (and its contract).
+        query = {"serial_number": unit_sudo.lot_id.name or ""}
+        if unit_sudo.contract_id.state == "active":
+            query["contract_id"] = unit_sudo.contract_id.id
         values = self._prepare_portal_layout_values()
         values.update(
+            new_ticket_url="/my/aftersales/tickets/new?" + urlencode(query),
             # sudo: the unit is the user's (checked above); its product, serial
             # number, site and extensions are shown without the Inventory rights.
-            unit=unit.sudo(),
+            unit=unit_sudo,
             tickets=tickets,
             today=fields.Date.context_today(unit),
             page_name="aftersales_unit",

@@ -26,8 +26,9 @@ class ReportAftersalesTicket(models.AbstractModel):
         """The coverage, parts, work and charges of ``ticket`` (in the language of
         its environment): ``unit``, ``covered``, ``parts`` [{repair, product,
         quantity, uom, serials}], ``work_lines`` [{product, quantity, price_unit,
-        amount}], ``work_value``, ``quotations``, ``invoices``, ``charged`` and
-        ``currency``."""
+        amount}], ``work_value``, ``quotations``, ``invoices``, ``charge`` (covered,
+        invoiced, quoted or not_quoted: what ``charged`` is), ``charged`` (None
+        before a chargeable ticket is quoted) and ``currency``."""
         ticket.ensure_one()
         # sudo: the service report is the customer's account of the work; whoever
         # may read the ticket (its customer, its technician) reads its repairs,
@@ -59,11 +60,13 @@ class ReportAftersalesTicket(models.AbstractModel):
         )
         covered = ticket.coverage in COVERED
         if covered:
-            charged = 0.0
+            charge, charged = "covered", 0.0
         elif invoices:
-            charged = sum(invoices.mapped("amount_total"))
+            charge, charged = "invoiced", sum(invoices.mapped("amount_total"))
+        elif quotations:
+            charge, charged = "quoted", sum(quotations.mapped("amount_total"))
         else:
-            charged = sum(quotations.mapped("amount_total"))
+            charge, charged = "not_quoted", None
         return {
             "repair_shown": True,
             "unit": ticket_sudo.unit_id,
@@ -74,6 +77,7 @@ class ReportAftersalesTicket(models.AbstractModel):
             "work_value": sum(line["amount"] for line in work_lines),
             "quotations": quotations,
             "invoices": invoices,
+            "charge": charge,
             "charged": charged,
             "currency": ticket_sudo.company_id.currency_id,
         }

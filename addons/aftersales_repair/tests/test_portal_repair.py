@@ -87,6 +87,12 @@ class TestPortalRepair(RepairOrderCase, HttpCase):
         self.assertEqual(len(tickets), 1)
         self.assertIn(ticket.number, self.text(tickets[0]))
         self.assertIn("Warranty", self.text(tickets[0]))
+        # Reporting a problem from the unit's page gives its serial number.
+        report = page.xpath("//a[hasclass('o_aftersales_unit_report')]")[0]
+        form = self.page(report.get("href"))
+        self.assertEqual(
+            form.xpath("//input[@name='serial_number']")[0].value, "WH-T-0001"
+        )
 
     def test_another_customers_unit_is_not_found(self):
         self.authenticate("portal_wang", "portal_wang")

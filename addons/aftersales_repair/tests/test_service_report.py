@@ -28,6 +28,11 @@ class TestServiceReport(RepairOrderCase, HttpCase):
     def text(node):
         return " ".join(" ".join(node.itertext()).split())
 
+    def charge(self, page):
+        """What the charged row says: (kind, text)."""
+        row = page.xpath("//tr[@name='charged']")[0]
+        return row.get("data-charge"), self.text(row)
+
     def rows(self, page, name):
         """The text of each body row of the table named ``name``."""
         table = page.xpath(f"//table[@name='{name}']")
@@ -72,6 +77,7 @@ class TestServiceReport(RepairOrderCase, HttpCase):
         self.assertIn("0.00", work[4])
         self.assertNotIn("720.00", work[4])
         self.assertIn("free of charge", work[4])
+        self.assertEqual(self.charge(page)[0], "covered")
         self.assertFalse(page.xpath("//table[@name='repair_documents']"))
 
     def test_chargeable_ticket_shows_quotation_and_invoice(self):
@@ -79,10 +85,16 @@ class TestServiceReport(RepairOrderCase, HttpCase):
         self.assertEqual(ticket.coverage, "chargeable")
         repair = self.make_repair(ticket)
         self.add_part(repair)
+        # Not quoted yet: nothing is said to be charged (not 0).
+        kind, text = self.charge(self.render(ticket))
+        self.assertEqual(kind, "not_quoted")
+        self.assertNotIn("0.00", text)
+        self.assertIn("the quotation is not made yet", text)
         repair.with_user(self.manager).action_create_sale_order()
         order = repair.sale_order_id
         order.action_quotation_sent()
         page = self.render(ticket)
+        self.assertEqual(self.charge(page)[0], "quoted")
         coverage = self.text(page.xpath("//table[@name='coverage']")[0])
         self.assertIn("Chargeable", coverage)
         self.assertIn("Warranty Expired", coverage)
@@ -108,6 +120,7 @@ class TestServiceReport(RepairOrderCase, HttpCase):
         self.assertIn("400.00", documents[1])
         work = self.rows(page, "repair_work")
         self.assertIn("400.00", work[-1])
+        self.assertEqual(self.charge(page)[0], "invoiced")
 
     def test_customer_language(self):
         self.consumer.lang = "zh_CN"
