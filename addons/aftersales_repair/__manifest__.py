@@ -22,6 +22,7 @@
         "views/repair_order_views.xml",
         "views/aftersales_visit_fee_views.xml",
         "views/aftersales_ticket_charges_views.xml",
+        "views/aftersales_repair_portal_templates.xml",
         "report/aftersales_ticket_templates.xml",
     ],
     "demo": [
