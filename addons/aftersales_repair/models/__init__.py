@@ -12,3 +12,9 @@ from . import product_template_fee
 from . import repair_order
 from . import sale_order
 from . import account_move
+from . import aftersales_ticket_parts
+from . import product_template_parts
+from . import res_partner_parts
+from . import stock_location
+from . import stock_move
+from . import repair_order_parts
