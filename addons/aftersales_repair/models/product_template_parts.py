@@ -4,7 +4,7 @@ from odoo import fields, models
 class ProductTemplate(models.Model):
     """A product lists the spare parts approved for its repairs."""
 
-    _inherit = "product.template"
+    _inherit = "product.template"  # pylint: disable=consider-merging-classes-inherited
 
     aftersales_approved_part_ids = fields.Many2many(
         "product.template",

@@ -9,7 +9,7 @@ STOCK_USER_GROUP = "stock.group_stock_user"
 
 
 class RepairOrder(models.Model):
-    _inherit = "repair.order"
+    _inherit = "repair.order"  # pylint: disable=consider-merging-classes-inherited
 
     aftersales_faulty_count = fields.Integer(
         string="Faulty Parts to Return",

@@ -2,6 +2,7 @@
 and the company's faulty parts kept for the manufacturers' warranty claims."""
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 STOCK_MANAGER_GROUP = "stock.group_stock_manager"
 MANAGER_GROUP = "aftersales_sla.group_aftersales_manager"
@@ -26,6 +27,35 @@ class StockLocation(models.Model):
         help="The parts removed on tickets' repairs wait here until they are "
         "returned to their manufacturer for its warranty claim.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("aftersales_holder_user_ids") for vals in vals_list):
+            self._aftersales_check_holders_manager()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "aftersales_holder_user_ids" in vals:
+            self._aftersales_check_holders_manager()
+        return super().write(vals)
+
+    @api.model
+    def _aftersales_check_holders_manager(self):
+        """Who holds a location decides where a technician takes parts from:
+        Inventory or After-Sales managers set it."""
+        user = self.env.user
+        if not (
+            self.env.su
+            or user.has_group(MANAGER_GROUP)
+            or user.has_group(STOCK_MANAGER_GROUP)
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Inventory or After-Sales managers set who holds a "
+                    "location (the technicians' vans and the service partners' "
+                    "stock)."
+                )
+            )
 
     @api.model
     def _aftersales_held_by(self, user):

@@ -42,12 +42,15 @@ class StockMove(models.Model):
         help="The move returning this removed faulty part to its manufacturer.",
     )
 
-    @api.depends("product_id", "repair_id.product_id", "repair_line_type")
+    @api.depends(
+        "product_id", "repair_id.product_id", "repair_id.ticket_id", "repair_line_type"
+    )
     def _compute_aftersales_approved(self):
         for move in self:
             product = move.repair_id.product_id
             move.aftersales_approved = bool(
                 move.repair_line_type != "add"
+                or not move.repair_id.sudo().ticket_id
                 or not product
                 or not move.product_id
                 or product.product_tmpl_id._aftersales_approves(move.product_id)

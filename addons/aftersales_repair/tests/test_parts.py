@@ -4,9 +4,12 @@ reason, serial numbers, the ledger, faulty parts returned to the manufacturer.""
 import json
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
-from .common import RepairCase
+from odoo.addons.aftersales_sla.tests.common import call_kw
+
+from .common import RepairCase, make_heater
 
 
 class TestParts(RepairCase):
@@ -253,3 +256,101 @@ class TestParts(RepairCase):
         self.assertEqual(self.repair.aftersales_faulty_count, 0)
         with self.refused(UserError, "no faulty parts left"):
             self.repair.with_user(self.manager).action_aftersales_return_faulty_parts()
+
+    def test_only_managers_set_who_holds_a_location(self):
+        clerk = new_test_user(
+            self.env,
+            "parts_clerk",
+            groups="stock.group_stock_user,base.group_partner_manager",
+        )
+        with self.refused(AccessError, "Only Inventory or After-Sales managers"):
+            self.other_van.with_user(clerk).aftersales_holder_user_ids = clerk
+        with self.refused(AccessError, "Only Inventory or After-Sales managers"):
+            self.technician.partner_id.with_user(
+                clerk
+            ).aftersales_stock_location_id = self.other_van
+        self.assertEqual(
+            self.other_van.aftersales_holder_user_ids, self.other_technician
+        )
+        self.other_van.with_user(
+            self.manager
+        ).aftersales_holder_user_ids |= self.technician
+        self.record(self.igniter, location_id=self.other_van.id)
+        self.assertEqual(self.repair.move_ids.location_id, self.other_van)
+
+
+@tagged("post_install", "-at_install")
+class TestPartsRpc(HttpCase):
+    """The technician's Record Parts over JSON-RPC, as the web client (or an
+    attacker) calls it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        groups = "aftersales_sla.group_aftersales_user"
+        cls.technician = new_test_user(env, "parts_rpc_tech", groups=groups)
+        cls.intruder = new_test_user(env, "parts_rpc_intruder", groups=groups)
+        cls.part = env["product.product"].create(
+            {"name": "温控器 Thermostat", "type": "consu", "is_storable": True}
+        )
+        Location = env["stock.location"]
+        cls.van, cls.intruder_van = Location.create(
+            [
+                {
+                    "name": name,
+                    "usage": "internal",
+                    "aftersales_holder_user_ids": [(6, 0, user.ids)],
+                }
+                for name, user in (
+                    ("RPC van", cls.technician),
+                    ("RPC intruder van", cls.intruder),
+                )
+            ]
+        )
+        heater = make_heater(env, "RPC heater")
+        ticket = env["aftersales.ticket"].create(
+            {
+                "name": "水温不稳",
+                "partner_id": env["res.partner"].create({"name": "孙先生"}).id,
+                "product_id": heater.id,
+                "user_id": cls.technician.id,
+            }
+        )
+        ticket.with_user(cls.technician).action_create_repair_order()
+        cls.ticket = ticket
+        cls.repair = ticket.repair_ids
+
+    def record(self, login, location):
+        self.authenticate(login, login)
+        with mute_logger("odoo.http"):
+            created = call_kw(
+                self,
+                "aftersales.ticket.parts",
+                "create",
+                [
+                    {
+                        "ticket_id": self.ticket.id,
+                        "product_id": self.part.id,
+                        "location_id": location.id,
+                    }
+                ],
+            )
+            return call_kw(
+                self, "aftersales.ticket.parts", "action_record", [[created["result"]]]
+            )
+
+    def test_record_parts_on_own_ticket_from_own_van_only(self):
+        response = self.record("parts_rpc_intruder", self.intruder_van)
+        self.assertEqual(
+            response["error"]["data"]["name"], "odoo.exceptions.AccessError"
+        )
+        response = self.record("parts_rpc_tech", self.intruder_van)
+        self.assertIn(
+            "does not hold location RPC intruder van",
+            response["error"]["data"]["message"],
+        )
+        self.assertFalse(self.repair.move_ids)
+        response = self.record("parts_rpc_tech", self.van)
+        self.assertNotIn("error", response)
+        self.assertEqual(self.repair.move_ids.location_id, self.van)
