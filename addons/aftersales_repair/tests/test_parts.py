@@ -280,9 +280,9 @@ class TestParts(RepairCase):
 
 
 @tagged("post_install", "-at_install")
-class TestPartsRpc(HttpCase):
-    """The technician's Record Parts over JSON-RPC, as the web client (or an
-    attacker) calls it."""
+class TestPartsHttp(HttpCase):
+    """The technician's Record Parts in the browser and over JSON-RPC, as the web
+    client (or an attacker) calls it."""
 
     @classmethod
     def setUpClass(cls):
@@ -291,8 +291,11 @@ class TestPartsRpc(HttpCase):
         groups = "aftersales_sla.group_aftersales_user"
         cls.technician = new_test_user(env, "parts_rpc_tech", groups=groups)
         cls.intruder = new_test_user(env, "parts_rpc_intruder", groups=groups)
-        cls.part = env["product.product"].create(
-            {"name": "温控器 Thermostat", "type": "consu", "is_storable": True}
+        cls.part, cls.fan = env["product.product"].create(
+            [
+                {"name": name, "type": "consu", "is_storable": True}
+                for name in ("温控器 Thermostat", "Tour fan")
+            ]
         )
         Location = env["stock.location"]
         cls.van, cls.intruder_van = Location.create(
@@ -303,12 +306,13 @@ class TestPartsRpc(HttpCase):
                     "aftersales_holder_user_ids": [(6, 0, user.ids)],
                 }
                 for name, user in (
-                    ("RPC van", cls.technician),
+                    ("Tour van", cls.technician),
                     ("RPC intruder van", cls.intruder),
                 )
             ]
         )
         heater = make_heater(env, "RPC heater")
+        heater.aftersales_approved_part_ids = cls.part.product_tmpl_id
         ticket = env["aftersales.ticket"].create(
             {
                 "name": "水温不稳",
@@ -354,3 +358,24 @@ class TestPartsRpc(HttpCase):
         response = self.record("parts_rpc_tech", self.van)
         self.assertNotIn("error", response)
         self.assertEqual(self.repair.move_ids.location_id, self.van)
+
+    def walk(self, lang):
+        self.technician.lang = lang
+        self.start_tour(
+            "/odoo/action-aftersales_sla.aftersales_ticket_action",
+            "aftersales_record_parts",
+            login="parts_rpc_tech",
+        )
+        move = self.repair.move_ids
+        self.assertEqual(move.product_id, self.fan)
+        self.assertEqual(move.location_id, self.van)
+        self.assertFalse(move.aftersales_approved)
+        self.assertEqual(
+            move.aftersales_unapproved_reason, "Tour reason: original out of stock"
+        )
+
+    def test_technician_records_an_unapproved_part_in_english(self):
+        self.walk("en_US")
+
+    def test_technician_records_an_unapproved_part_in_chinese(self):
+        self.walk("zh_CN")
