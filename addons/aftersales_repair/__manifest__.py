@@ -22,6 +22,7 @@
         "views/spare_parts_views.xml",
         "report/aftersales_ticket_templates.xml",
         "wizard/aftersales_ticket_parts_views.xml",
+        "wizard/repair_order_faulty_return_views.xml",
     ],
     "demo": [
         "demo/aftersales_standard_policy_demo.xml",

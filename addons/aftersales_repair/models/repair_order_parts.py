@@ -88,7 +88,23 @@ class RepairOrder(models.Model):
     def action_aftersales_return_faulty_parts(self):
         """Return the faulty parts removed by these repairs to their manufacturer
         (the part's first vendor): one outgoing transfer per vendor, from the
-        faulty parts location, for the warranty claim."""
+        faulty parts location, for the warranty claim. Parts without vendor:
+        the wizard asks who takes them back."""
+        moves = self._aftersales_check_faulty_return()
+        if any(not move.product_id.seller_ids for move in moves):
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Return to Manufacturer"),
+                "res_model": "repair.order.faulty.return",
+                "view_mode": "form",
+                "views": [(False, "form")],
+                "target": "new",
+                "context": {"default_repair_ids": self.ids},
+            }
+        return self._aftersales_return_faulty_parts()
+
+    def _aftersales_check_faulty_return(self):
+        """The faulty parts to return, for an Inventory user."""
         if not self.env.user.has_group(STOCK_USER_GROUP):
             raise AccessError(
                 self.env._(
@@ -100,22 +116,28 @@ class RepairOrder(models.Model):
             raise UserError(
                 self.env._("These repairs have no faulty parts left to return.")
             )
+        return moves
+
+    def _aftersales_return_faulty_parts(self, vendor=None):
+        """Return the faulty parts; ``vendor`` takes back the parts without
+        one."""
+        moves = self._aftersales_check_faulty_return()
         by_vendor = {}
         for move in moves:
-            vendor = move.product_id.seller_ids[:1].partner_id
-            if not vendor:
+            part_vendor = move.product_id.seller_ids[:1].partner_id or vendor
+            if not part_vendor:
                 raise UserError(
                     self.env._(
-                        "%(part)s has no vendor: set the manufacturer that takes it "
-                        "back in the product's vendors, then return it.",
+                        "%(part)s has no vendor: choose the manufacturer that takes "
+                        "it back.",
                         part=move.product_id.display_name,
                     )
                 )
-            by_vendor.setdefault(vendor, self.env["stock.move"])
-            by_vendor[vendor] |= move
+            by_vendor.setdefault(part_vendor, self.env["stock.move"])
+            by_vendor[part_vendor] |= move
         pickings = self.env["stock.picking"]
-        for vendor, faulty in by_vendor.items():
-            pickings |= self._aftersales_return_to(vendor, faulty)
+        for part_vendor, faulty in by_vendor.items():
+            pickings |= self._aftersales_return_to(part_vendor, faulty)
         for repair in self:
             returned = moves.filtered(lambda move, r=repair: move.repair_id == r)
             if not returned:

@@ -233,15 +233,27 @@ class TestParts(RepairCase):
             self.repair.with_user(
                 self.technician
             ).action_aftersales_return_faulty_parts()
-        # The igniter has no vendor: nothing returned until it has one.
-        with self.refused(UserError, "点火针 Igniter has no vendor"):
-            self.repair.with_user(self.manager).action_aftersales_return_faulty_parts()
+        # The igniter has no vendor: the manager is asked who takes it back.
+        action = self.repair.with_user(
+            self.manager
+        ).action_aftersales_return_faulty_parts()
+        self.assertEqual(action["res_model"], "repair.order.faulty.return")
         self.assertFalse(self.events("ticket.faulty_parts_returned"))
-        self.igniter.seller_ids = [(0, 0, {"partner_id": maker.id})]
-        self.repair.with_user(self.manager).action_aftersales_return_faulty_parts()
-        picking = removed.aftersales_return_move_id.picking_id
-        self.assertEqual(len(picking), 1)
-        self.assertEqual(picking.partner_id, maker)
+        with self.refused(UserError, "点火针 Igniter has no vendor"):
+            self.repair.with_user(self.manager)._aftersales_return_faulty_parts()
+        igniter_maker = self.env["res.partner"].create(
+            {"name": "点火针厂 Igniter maker"}
+        )
+        Wizard = self.env["repair.order.faulty.return"].with_user(self.manager)
+        wizard = Wizard.with_context(**action["context"]).create(
+            {"vendor_id": igniter_maker.id}
+        )
+        self.assertEqual(wizard.part_names, "点火针 Igniter")
+        wizard.action_return()
+        pickings = removed.aftersales_return_move_id.picking_id
+        self.assertEqual(pickings.partner_id, maker | igniter_maker)
+        picking = pickings.filtered(lambda p: p.partner_id == maker)
+        self.assertEqual(picking.move_ids.product_id, self.valve)
         self.assertEqual(picking.picking_type_code, "outgoing")
         self.assertEqual(picking.location_id, faulty)
         self.assertEqual(
@@ -251,7 +263,7 @@ class TestParts(RepairCase):
             "GV-OLD-7",
         )
         payload = self.payload("ticket.faulty_parts_returned")
-        self.assertEqual(payload["transfers"], [picking.name])
+        self.assertEqual(sorted(payload["transfers"]), sorted(pickings.mapped("name")))
         self.assertEqual(len(payload["parts"]), 2)
         self.assertEqual(self.repair.aftersales_faulty_count, 0)
         with self.refused(UserError, "no faulty parts left"):
