@@ -23,13 +23,17 @@
         "views/aftersales_visit_fee_views.xml",
         "views/aftersales_ticket_charges_views.xml",
         "views/aftersales_repair_portal_templates.xml",
+        "views/spare_parts_views.xml",
         "report/aftersales_ticket_templates.xml",
+        "wizard/aftersales_ticket_parts_views.xml",
+        "wizard/repair_order_faulty_return_views.xml",
     ],
     "demo": [
         "demo/aftersales_standard_policy_demo.xml",
         "demo/aftersales_visit_fee_demo.xml",
         "demo/aftersales_repair_demo.xml",
         "demo/aftersales_repair_order_demo.xml",
+        "demo/aftersales_spare_parts_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

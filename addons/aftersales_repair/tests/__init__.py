@@ -9,3 +9,4 @@ from . import test_portal_repair
 from . import test_charges_tour
 from . import test_coverage_follows_warranty
 from . import test_fees_payments
+from . import test_parts

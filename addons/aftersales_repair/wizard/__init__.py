@@ -1,1 +1,3 @@
 from . import aftersales_ticket_coverage_override
+from . import aftersales_ticket_parts
+from . import repair_order_faulty_return
