@@ -19,6 +19,8 @@
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
         "views/repair_order_views.xml",
+        "views/aftersales_contract_views.xml",
+        "views/res_config_settings_views.xml",
         "report/aftersales_ticket_templates.xml",
     ],
     "demo": [

@@ -12,3 +12,8 @@ from . import product_template_fee
 from . import repair_order
 from . import sale_order
 from . import account_move
+from . import repair_order_guarantee
+from . import aftersales_contract
+from . import res_company
+from . import res_config_settings
+from . import aftersales_ticket_refund

@@ -13,4 +13,6 @@ class AftersalesEvent(models.Model):
             ("ticket.quotation_sent", self.env._("Repair quotation sent")),
             ("ticket.quotation_approved", self.env._("Repair quotation approved")),
             ("ticket.invoiced", self.env._("Repair invoiced")),
+            ("ticket.guarantee_started", self.env._("Repair guarantee started")),
+            ("ticket.refunded", self.env._("Repair refunded")),
         ]

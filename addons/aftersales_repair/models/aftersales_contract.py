@@ -1,0 +1,28 @@
+from odoo import api, fields, models
+
+
+class AftersalesContract(models.Model):
+    """The re-repair guarantee a contract gives its paid repairs: a contractual
+    term with the fee schedule (changed only while the contract is a draft)."""
+
+    _inherit = "aftersales.contract"
+
+    repair_guarantee_days = fields.Integer(
+        string="Repair Guarantee (Days)",
+        tracking=True,
+        help="Days a paid repair of this contract's tickets is guaranteed, from "
+        "the day the ticket was resolved: the same unit's fault reported within "
+        "them is repaired free. 0: the company's default (After-Sales settings).",
+    )
+
+    _sql_constraints = [
+        (
+            "repair_guarantee_days_positive",
+            "CHECK(repair_guarantee_days >= 0)",
+            "A repair guarantee cannot last a negative number of days.",
+        )
+    ]
+
+    @api.model
+    def _contractual_fields(self):
+        return super()._contractual_fields() | {"repair_guarantee_days"}
