@@ -3,7 +3,8 @@ from odoo import api, fields, models
 
 class AftersalesContract(models.Model):
     """The re-repair guarantee a contract gives its paid repairs: a contractual
-    term with the fee schedule (changed only while the contract is a draft)."""
+    term with the fee schedule (while the contract is in force, changed only by an
+    amendment; a repair takes the days in force when it is paid)."""
 
     _inherit = "aftersales.contract"
 
@@ -26,3 +27,9 @@ class AftersalesContract(models.Model):
     @api.model
     def _contractual_fields(self):
         return super()._contractual_fields() | {"repair_guarantee_days"}
+
+    @api.model
+    def _amendable_fields(self):
+        fields_ = super()._amendable_fields()
+        fields_.insert(fields_.index("fee_line_ids") + 1, "repair_guarantee_days")
+        return fields_

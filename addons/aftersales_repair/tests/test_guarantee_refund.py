@@ -113,9 +113,32 @@ class TestGuarantee(GuaranteeCase):
             }
         )
         contract.action_activate()
-        # The days are a contractual term: fixed while the contract is in force.
+        # The days are a contractual term: fixed while the contract is in force,
+        # except by an amendment (recorded in the ledger).
         with self.refused(UserError, "can only be changed by an amendment"):
             contract.repair_guarantee_days = 365
+        action = contract.with_user(self.manager).action_open_amend_wizard()
+        with Form(
+            self.env["aftersales.contract.amend"]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+        ) as form:
+            self.assertEqual(form.repair_guarantee_days, 60)
+            form.repair_guarantee_days = 45
+            form.effective_date = shanghai(2026, 10, 1, 0, 0)
+            form.reason = "补充协议: 维修保修期 45 天"
+        form.save().action_apply()
+        self.assertEqual(contract.repair_guarantee_days, 45)
+        amended = self.env["aftersales.event"].search(
+            [
+                ("res_model", "=", "aftersales.contract"),
+                ("res_id", "=", contract.id),
+                ("event_type", "=", "contract.amended"),
+            ]
+        )
+        self.assertEqual(
+            payload_of(amended)["changes"]["repair_guarantee_days"], [60, 45]
+        )
         ticket = self.report_consumer(
             reported=shanghai(2026, 11, 1, 9, 0), serial_number="WH-T-0002"
         )
@@ -125,8 +148,8 @@ class TestGuarantee(GuaranteeCase):
             "chargeable", "excluded_misuse", "外壳摔裂"
         )
         repair, _invoice = self.paid_repair(ticket)
-        self.assertEqual(repair.aftersales_guarantee_days, 60)
-        self.assertEqual(repair.aftersales_guarantee_end, date(2027, 1, 1))
+        self.assertEqual(repair.aftersales_guarantee_days, 45)
+        self.assertEqual(repair.aftersales_guarantee_end, date(2026, 12, 17))
 
     def test_no_guarantee_when_company_gives_none(self):
         self.env.company.aftersales_repair_guarantee_days = 0

@@ -1,2 +1,3 @@
 from . import aftersales_ticket_coverage_override
 from . import aftersales_ticket_refund
+from . import aftersales_contract_amend
