@@ -12,6 +12,7 @@ from . import product_template_fee
 from . import repair_order
 from . import sale_order
 from . import account_move
+from . import account_move_refund
 from . import repair_order_guarantee
 from . import aftersales_contract
 from . import res_company

@@ -3,8 +3,9 @@
 When a paid repair failed, an After-Sales manager or a billing user refunds (part
 of) a posted customer invoice of the ticket's repairs: a credit note linked to the
 invoice (``reversed_entry_id``), posted at once so that the ledger event names
-its number, and a ``ticket.refunded`` event. An invoice is never refunded beyond
-what is left of it after its earlier credit notes.
+its number; posting it is the ``ticket.refunded`` event (see ``account.move``). An
+invoice is never refunded beyond what is left of it after its earlier credit
+notes.
 """
 
 from odoo import fields, models
@@ -12,6 +13,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.aftersales_sla.tools import inputs
+
+from .account_move_refund import REFUND_REASON
 
 #: Who refunds a ticket's repair: After-Sales managers and billing users.
 REFUNDERS = ("aftersales_sla.group_aftersales_manager", "account.group_account_invoice")
@@ -38,21 +41,6 @@ class AftersalesTicket(models.Model):
         return repairs.sale_order_id.invoice_ids.filtered(
             lambda move: move.move_type == "out_invoice" and move.state == "posted"
         )
-
-    def _refunded_amount(self, invoice):
-        """What credit notes (draft or posted) already refund of ``invoice``."""
-        refunds = (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("reversed_entry_id", "=", invoice.id),
-                    ("move_type", "=", "out_refund"),
-                    ("state", "!=", "cancel"),
-                ]
-            )
-        )
-        return sum(refunds.mapped("amount_total"))
 
     def action_refund(self, invoice, amount, reason):
         """Refund ``amount`` of ``invoice`` (a posted customer invoice of this
@@ -94,42 +82,18 @@ class AftersalesTicket(models.Model):
             raise ValidationError(
                 self.env._("The refund amount must be more than zero.")
             )
-        # One refund of an invoice at a time: the row lock makes a concurrent
-        # refund wait and then see this one's credit note.
-        self.env.cr.execute(
-            "SELECT id FROM account_move WHERE id = %s FOR UPDATE", [invoice.id]
-        )
-        refunded = self._refunded_amount(invoice)
-        left = currency.round(invoice.amount_total - refunded)
-        if float_compare(amount, left, precision_rounding=currency.rounding) > 0:
-            raise ValidationError(
-                self.env._(
-                    "A refund of %(amount)s is more than what is left of invoice "
-                    "%(invoice)s: %(left)s (invoiced %(total)s, refunded already "
-                    "%(refunded)s).",
-                    amount=currency.format(amount),
-                    invoice=invoice.name,
-                    left=currency.format(left),
-                    total=currency.format(invoice.amount_total),
-                    refunded=currency.format(refunded),
-                )
-            )
-        credit_note = self._create_refund(invoice, amount, reason)
-        self._append_ticket_events(
-            "ticket.refunded",
-            {
-                "invoice": invoice.name,
-                "credit_note": credit_note.name,
-                "amount": amount,
-                "currency": currency.name,
-                "refunded_total": currency.round(refunded + amount),
-                "invoice_total": invoice.amount_total,
-            },
-            reason=reason,
-        )
-        return credit_note
+        # Checked before anything is made (and again when the credit note is
+        # posted, see account.move).
+        refunded = invoice._aftersales_check_refund(amount)
+        # Posting the credit note records the ticket.refunded event, with the
+        # reason given here.
+        token = REFUND_REASON.set(reason)
+        try:
+            return self._create_refund(invoice, amount, reason, refunded)
+        finally:
+            REFUND_REASON.reset(token)
 
-    def _create_refund(self, invoice, amount, reason):
+    def _create_refund(self, invoice, amount, reason, refunded):
         """The posted credit note of ``amount`` for ``invoice``: Odoo's reversal
         of the whole invoice (its lines and taxes) when all of it is refunded at
         once, else one line of the amount, on the income account of the invoice's
@@ -143,7 +107,7 @@ class AftersalesTicket(models.Model):
             ticket=self.number,
             reason=reason,
         )
-        whole = not self._refunded_amount(invoice) and not float_compare(
+        whole = not refunded and not float_compare(
             amount,
             invoice.amount_total,
             precision_rounding=invoice.currency_id.rounding,

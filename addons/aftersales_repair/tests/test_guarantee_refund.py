@@ -301,6 +301,40 @@ class TestRefund(GuaranteeCase):
             invoice.invoice_line_ids.mapped("product_id"),
         )
 
+    def test_credit_notes_made_in_invoicing_are_checked_and_recorded(self):
+        """The accountant's own credit note of a ticket's invoice (Odoo's reversal
+        or by hand) is an event of the ticket too, and never refunds more than
+        the invoice."""
+        ticket = self.first_ticket()
+        _repair, invoice = self.paid_repair(ticket)
+        ticket.with_user(self.billing).action_refund(invoice, 300.0, "部分退款")
+        # The whole invoice reversed in Invoicing: 400 where 100 is left.
+        reversal = invoice._reverse_moves([{"ref": "客户投诉"}])
+        with self.refused(ValidationError, "is more than what is left of invoice"):
+            reversal.action_post()
+        self.assertEqual(reversal.state, "draft")
+        self.assertEqual(len(self.coverage_events(ticket, "ticket.refunded")), 1)
+        reversal.button_cancel()
+        # A credit note of the 100 left, by hand.
+        by_hand = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": invoice.partner_id.id,
+                "reversed_entry_id": invoice.id,
+                "ref": "余款退回",
+                "invoice_line_ids": [
+                    (0, 0, {"name": "退款", "quantity": 1, "price_unit": 100.0})
+                ],
+            }
+        )
+        by_hand.action_post()
+        events = self.coverage_events(ticket, "ticket.refunded")
+        self.assertEqual(len(events), 2)
+        self.assertEqual(events[-1].reason, "余款退回")
+        payload = payload_of(events[-1])
+        self.assertEqual(payload["credit_note"], by_hand.name)
+        self.assertAlmostEqual(payload["refunded_total"], 400.0)
+
     def test_bad_refunds_refused(self):
         ticket = self.first_ticket()
         _repair, invoice = self.paid_repair(ticket)

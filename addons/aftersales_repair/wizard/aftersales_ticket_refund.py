@@ -52,7 +52,7 @@ class AftersalesTicketRefund(models.TransientModel):
         for wizard in self:
             invoice = wizard.invoice_id.sudo()
             wizard.amount_left = (
-                invoice.amount_total - wizard.ticket_id._refunded_amount(invoice)
+                invoice.amount_total - invoice._aftersales_refunded()
                 if invoice
                 else 0.0
             )
