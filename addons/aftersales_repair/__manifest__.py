@@ -24,6 +24,8 @@
         "views/aftersales_ticket_charges_views.xml",
         "views/aftersales_repair_portal_templates.xml",
         "views/spare_parts_views.xml",
+        "views/aftersales_contract_views.xml",
+        "views/res_config_settings_views.xml",
         "report/aftersales_ticket_templates.xml",
         "wizard/aftersales_ticket_parts_views.xml",
         "wizard/repair_order_faulty_return_views.xml",

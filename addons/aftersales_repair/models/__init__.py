@@ -30,3 +30,8 @@ from . import res_partner_parts
 from . import stock_location
 from . import stock_move
 from . import repair_order_parts
+from . import account_move_refund
+from . import repair_order_guarantee
+from . import res_company
+from . import res_config_settings
+from . import aftersales_ticket_refund

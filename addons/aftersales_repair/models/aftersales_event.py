@@ -19,4 +19,6 @@ class AftersalesEvent(models.Model):
                 "ticket.faulty_parts_returned",
                 self.env._("Faulty parts returned to the manufacturer"),
             ),
+            ("ticket.guarantee_started", self.env._("Repair guarantee started")),
+            ("ticket.refunded", self.env._("Repair refunded")),
         ]

@@ -10,3 +10,5 @@ from . import test_charges_tour
 from . import test_coverage_follows_warranty
 from . import test_fees_payments
 from . import test_parts
+from . import test_guarantee_refund
+from . import test_tours_guarantee
