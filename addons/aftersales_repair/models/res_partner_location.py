@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from odoo.addons.aftersales_sla.tools.inputs import check_vals
+
 #: The fields of an address that price its visits.
 LOCATION_FIELDS = ("aftersales_zone_id", "aftersales_distance_km")
 #: Who sets them: the after-sales and the sales managers.
@@ -32,11 +34,14 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         if any(vals.get(name) for vals in vals_list for name in LOCATION_FIELDS):
             self._aftersales_check_location_editor()
+        for vals in vals_list:
+            check_vals(self, {k: v for k, v in vals.items() if k in LOCATION_FIELDS})
         return super().create(vals_list)
 
     def write(self, vals):
         if any(name in vals for name in LOCATION_FIELDS):
             self._aftersales_check_location_editor()
+            check_vals(self, {k: v for k, v in vals.items() if k in LOCATION_FIELDS})
         return super().write(vals)
 
     def _aftersales_check_location_editor(self):
