@@ -13,3 +13,4 @@ from . import test_parts
 from . import test_guarantee_refund
 from . import test_tours_guarantee
 from . import test_bad_inputs_repair
+from . import test_repair_approval
