@@ -1,1 +1,2 @@
 from . import aftersales_ticket_coverage_override
+from . import aftersales_ticket_quotation_send
