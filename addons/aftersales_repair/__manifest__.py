@@ -26,6 +26,11 @@
         "demo/aftersales_repair_demo.xml",
         "demo/aftersales_repair_order_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "aftersales_repair/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "development_status": "Alpha",
