@@ -1,5 +1,6 @@
 """The technician quotes his ticket's repair from the ticket (Send Quotation),
-without the Repairs and Sales rights; the customer finds it on the portal."""
+without the Repairs and Sales rights; the customer finds it on the portal; the
+accountant invoices the approved quotation from the ticket (Create Invoice)."""
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -187,3 +188,36 @@ class TestTicketQuotation(RepairOrderCase, HttpCase):
         )
         self.assertNotIn("error", response)
         self.assertEqual(ticket.sudo().repair_ids.sale_order_id.state, "sent")
+
+    def test_accountant_invoices_the_approved_quotation(self):
+        ticket = self.chargeable_ticket()
+        ticket.with_user(self.technician).action_send_quotation(labour_hours=2)
+        order = ticket.sudo().repair_ids.sale_order_id
+        accountant_ticket = ticket.with_user(self.accountant)
+        # Not approved yet: nothing to invoice.
+        self.assertFalse(accountant_ticket.can_create_invoice)
+        with self.refused(UserError, "no approved quotation"):
+            accountant_ticket.action_create_invoice()
+        order.action_confirm()  # signed on the portal
+        accountant_ticket.invalidate_recordset(["can_create_invoice"])
+        self.assertTrue(accountant_ticket.can_create_invoice)
+        for user in (self.technician, self.portal_user, self.other_technician):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                ticket.with_user(user).action_create_invoice()
+        self.assertFalse(order.invoice_ids)
+        action = accountant_ticket.action_create_invoice()
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(action["res_id"], invoice.id)
+        self.assertEqual(invoice.state, "draft")
+        self.assertEqual(invoice.partner_id, self.consumer)
+        self.assertAlmostEqual(invoice.amount_untaxed, 320.0)
+        self.assertEqual(invoice.create_uid, self.accountant)
+        accountant_ticket.invalidate_recordset(["can_create_invoice"])
+        self.assertFalse(accountant_ticket.can_create_invoice)
+        with self.refused(UserError, "no approved quotation"):
+            accountant_ticket.action_create_invoice()
+        invoice.with_user(self.accountant).action_post()
+        invoiced = self.coverage_events(ticket, "ticket.invoiced")
+        self.assertEqual(len(invoiced), 1)
+        self.assertEqual(invoiced.author_id, self.accountant)

@@ -67,13 +67,17 @@ class TestRepairTours(HttpCase):
             "tour_repair_tech",
             groups="aftersales_sla.group_aftersales_user",
         )
+        # Odoo's Billing user, as the demo's accountant.
+        cls.accountant = new_test_user(
+            env, "tour_repair_accountant", groups="account.group_account_invoice"
+        )
 
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
 
     def set_lang(self, lang):
-        (self.portal_user | self.technician).write({"lang": lang})
+        (self.portal_user | self.technician | self.accountant).write({"lang": lang})
 
     def events(self, ticket, event_type):
         return ticket.event_ids.filtered(lambda event: event.event_type == event_type)
@@ -166,12 +170,30 @@ class TestRepairTours(HttpCase):
         resolved = self.events(ticket, "ticket.resolved")
         self.assertEqual(resolved.author_id, self.technician)
 
+    def accountant_invoices(self, ticket, order):
+        self.start_tour(
+            self.ticket_url(ticket),
+            "aftersales_repair_accountant_invoices",
+            login="tour_repair_accountant",
+        )
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.state, "posted")
+        self.assertAlmostEqual(invoice.amount_untaxed, 320.0)
+        invoiced = self.payload(self.events(ticket, "ticket.invoiced"))
+        self.assertEqual(invoiced["invoice"], invoice.name)
+        self.assertEqual(
+            self.events(ticket, "ticket.invoiced").author_id, self.accountant
+        )
+        return invoice
+
     def run_chain(self, lang):
         self.set_lang(lang)
         ticket = self.buyer_reports()
         order = self.technician_quotes(ticket)
         self.buyer_signs(ticket, order)
         self.technician_resolves(ticket)
+        self.accountant_invoices(ticket, order)
         self.assertTrue(self.env["aftersales.event"].verify_ledger()["ok"])
 
     def test_repair_chain_in_english(self):

@@ -199,3 +199,32 @@ tours.add("aftersales_repair_technician_resolves", {
         },
     ],
 });
+
+// e. The accountant invoices the ticket's approved quotation and posts the invoice.
+tours.add("aftersales_repair_accountant_invoices", {
+    steps: () => [
+        {
+            content: "The coverage tab",
+            trigger: ".o_notebook .nav-link[name=coverage]",
+            run: "click",
+        },
+        {
+            content: "The signed quotation: invoice it",
+            trigger: ".o_notebook button[name=action_create_invoice]",
+            run: "click",
+        },
+        {
+            content: "The draft invoice charges the visit and the labour",
+            trigger: `.o_form_view .o_field_widget[name=invoice_line_ids] td:contains(${LABOUR})`,
+        },
+        {
+            content: "Post it",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_post]",
+            run: "click",
+        },
+        {
+            content: "Posted: it can be paid",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_register_payment]",
+        },
+    ],
+});
