@@ -8,6 +8,8 @@ with the visit fee and the labour) is made for the ticket's customer, marked sen
 gets no quotation.
 """
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -179,4 +181,18 @@ class AftersalesTicket(models.Model):
         contact = self.sudo().contact_id
         if contact:
             order.message_subscribe(partner_ids=contact.ids)
+        # The ticket's followers (the customer who reported it) are told where to
+        # sign it.
+        link = Markup('<a href="%s">%s</a>') % (order.access_url, order.name)
+        self.message_post(
+            body=Markup(
+                self.env._(
+                    "The quotation %(order)s of the repair is ready: the customer "
+                    "signs it on the portal before the work starts."
+                )
+            )
+            % {"order": link},
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
         return order

@@ -79,6 +79,11 @@ class TestTicketQuotation(RepairOrderCase, HttpCase):
         )
         self.assertEqual(repair.aftersales_labour_hours, 1.5)
         self.assertEqual(len(self.sent_events(ticket)), 1)
+        # The ticket's followers are told where to sign it.
+        message = ticket.sudo().message_ids[0]
+        self.assertIn(f'href="{order.access_url}"', message.body)
+        self.assertIn(order.name, message.body)
+        self.assertEqual(message.author_id, self.technician.partner_id)
         # Quoted: no second quotation offered.
         ticket.invalidate_recordset(["can_send_quotation"])
         self.assertFalse(ticket.can_send_quotation)
