@@ -16,3 +16,13 @@ from . import product_template_fee
 from . import repair_order
 from . import sale_order
 from . import account_move
+from . import aftersales_service_zone
+from . import aftersales_visit_band_mixin
+from . import aftersales_contract_fee
+from . import aftersales_visit_fee_band
+from . import aftersales_unit_location
+from . import res_partner_location
+from . import repair_order_visit_fee
+from . import aftersales_ticket_charges
+from . import account_partial_reconcile
+from . import account_chart_template

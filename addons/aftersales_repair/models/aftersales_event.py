@@ -13,4 +13,5 @@ class AftersalesEvent(models.Model):
             ("ticket.quotation_sent", self.env._("Repair quotation sent")),
             ("ticket.quotation_approved", self.env._("Repair quotation approved")),
             ("ticket.invoiced", self.env._("Repair invoiced")),
+            ("ticket.paid", self.env._("Repair invoice paid")),
         ]

@@ -15,3 +15,10 @@ class ProductTemplate(models.Model):
         "labour (per hour of the repair order) from the ticket contract's fee "
         "schedule when it has a fee of this kind, else from the product flagged so.",
     )
+    aftersales_visit_band_ids = fields.One2many(
+        "aftersales.visit.fee.band",
+        "product_tmpl_id",
+        string="Visit Fee by Zone and Distance",
+        help="The standard visit fee's price by service zone and/or distance band; "
+        "a unit matching no line pays the sales price.",
+    )

@@ -128,21 +128,28 @@ class RepairOrder(models.Model):
             kind = fee.product_id.aftersales_fee_kind
             if kind and kind not in fees:
                 fees[kind] = (fee.product_id, fee.price_unit)
-        Product = self.env["product.product"].sudo().with_company(self.company_id)
         for kind in ("visit", "labour"):
             if kind in fees:
                 continue
-            product = Product.search(
-                [
-                    ("aftersales_fee_kind", "=", kind),
-                    ("company_id", "in", [False, self.company_id.id]),
-                ],
-                order="company_id, id",
-                limit=1,
-            )
+            product = self._aftersales_standard_fee_product(kind)
             if product:
                 fees[kind] = (product, product.lst_price)
         return fees
+
+    def _aftersales_standard_fee_product(self, kind):
+        """The product flagged as the standard fee of ``kind`` for this
+        repair's company."""
+        self.ensure_one()
+        # sudo: the standard fees price the work, whoever quotes it.
+        Product = self.env["product.product"].sudo().with_company(self.company_id)
+        return Product.search(
+            [
+                ("aftersales_fee_kind", "=", kind),
+                ("company_id", "in", [False, self.company_id.id]),
+            ],
+            order="company_id, id",
+            limit=1,
+        )
 
     def _aftersales_priced_lines(self):
         """The lines of the work at their full price: the visit fee, the labour

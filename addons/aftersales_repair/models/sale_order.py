@@ -1,4 +1,6 @@
 from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class SaleOrder(models.Model):
@@ -28,7 +30,22 @@ class SaleOrder(models.Model):
                 },
             )
 
+    def _aftersales_check_not_expired(self):
+        """A ticket's quotation past its validity date is neither signed nor
+        confirmed: the customer asks for a new one (prices may have changed)."""
+        for order in self:
+            if order.is_expired and order._aftersales_tickets():
+                raise UserError(
+                    self.env._(
+                        "Quotation %(order)s expired on %(date)s: ask for a new one.",
+                        order=order.name,
+                        date=format_date(self.env, order.validity_date),
+                    )
+                )
+
     def write(self, vals):
+        if vals.get("signature"):
+            self._aftersales_check_not_expired()
         # A draft quotation marked as sent (by e-mail or by hand): once per sending.
         sent = self.browse()
         if vals.get("state") == "sent":
@@ -41,6 +58,7 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         pending = self.filtered(lambda order: order.state in ("draft", "sent"))
+        pending._aftersales_check_not_expired()
         result = super().action_confirm()
         pending.filtered(lambda order: order.state == "sale")._aftersales_record(
             "ticket.quotation_approved"

@@ -277,8 +277,10 @@ class TestRepairOrders(RepairOrderCase):
         self.assertFalse(ticket.sudo().repair_ids)
 
 
-@tagged("post_install", "-at_install")
-class TestRepairOrdersRpc(HttpCase):
+class RepairRpcCase(HttpCase):
+    """A chargeable ticket (expired unit) of a consumer with an e-mail, assigned to
+    a technician; JSON-RPC as the web client and the portal call it."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -326,6 +328,38 @@ class TestRepairOrdersRpc(HttpCase):
             )
         )
 
+    def quote(self):
+        """The ticket's repair quoted and sent, to be signed on the portal."""
+        self.ticket.action_create_repair_order()
+        repair = self.env["repair.order"].search([("ticket_id", "=", self.ticket.id)])
+        repair.action_create_sale_order()
+        order = repair.sale_order_id
+        order.write({"require_signature": True, "require_payment": False})
+        order.action_quotation_sent()
+        return order
+
+    def portal_accept(self, order, name):
+        """The customer signs ``order`` on the portal: the JSON-RPC answer."""
+        return self.url_open(
+            f"/my/orders/{order.id}/accept",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "access_token": order._portal_ensure_token(),
+                        "name": name,
+                        "signature": SIGNATURE,
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        ).json()
+
+
+@tagged("post_install", "-at_install")
+class TestRepairOrdersRpc(RepairRpcCase):
     def test_technician_creates_repair_but_cannot_quote_or_confirm(self):
         self.assertEqual(self.ticket.coverage, "chargeable")
         self.authenticate("rep_rpc_tech", "rep_rpc_tech")
@@ -359,29 +393,9 @@ class TestRepairOrdersRpc(HttpCase):
         self.assertFalse(self.events("ticket.quotation_approved"))
 
     def test_portal_customer_signs_quotation(self):
-        self.ticket.action_create_repair_order()
-        repair = self.env["repair.order"].search([("ticket_id", "=", self.ticket.id)])
-        repair.action_create_sale_order()
-        order = repair.sale_order_id
-        order.write({"require_signature": True, "require_payment": False})
-        order.action_quotation_sent()
+        order = self.quote()
         self.assertEqual(len(self.events("ticket.quotation_sent")), 1)
-        response = self.url_open(
-            f"/my/orders/{order.id}/accept",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "access_token": order._portal_ensure_token(),
-                        "name": "钱女士",
-                        "signature": SIGNATURE,
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        ).json()
+        response = self.portal_accept(order, "钱女士")
         self.assertNotIn("error", response.get("result", {}), response)
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.signed_by, "钱女士")
