@@ -180,11 +180,15 @@ class TestRepairTours(HttpCase):
         self.assertEqual(len(invoice), 1)
         self.assertEqual(invoice.state, "posted")
         self.assertAlmostEqual(invoice.amount_untaxed, 320.0)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         invoiced = self.payload(self.events(ticket, "ticket.invoiced"))
         self.assertEqual(invoiced["invoice"], invoice.name)
         self.assertEqual(
             self.events(ticket, "ticket.invoiced").author_id, self.accountant
         )
+        paid = self.events(ticket, "ticket.paid")
+        self.assertEqual(len(paid), 1)
+        self.assertEqual(self.payload(paid)["journal_code"], "WXP")
         return invoice
 
     def run_chain(self, lang):

@@ -200,12 +200,13 @@ tours.add("aftersales_repair_technician_resolves", {
     ],
 });
 
-// e. The accountant invoices the ticket's approved quotation and posts the invoice.
+// e. The accountant invoices the ticket's signed quotation, posts the invoice and
+// registers the customer's WeChat Pay payment.
 tours.add("aftersales_repair_accountant_invoices", {
     steps: () => [
         {
-            content: "The coverage tab",
-            trigger: ".o_notebook .nav-link[name=coverage]",
+            content: "The charges tab",
+            trigger: ".o_notebook .nav-link[name=charges]",
             run: "click",
         },
         {
@@ -223,8 +224,27 @@ tours.add("aftersales_repair_accountant_invoices", {
             run: "click",
         },
         {
-            content: "Posted: it can be paid",
+            content: "Register the payment",
             trigger: ".o_form_view .o_statusbar_buttons button[name=action_register_payment]",
+            run: "click",
+        },
+        {
+            content: "Paid with WeChat Pay (journal code WXP)",
+            trigger: ".modal .o_field_widget[name=journal_id] input",
+            run: "edit WXP",
+        },
+        {
+            trigger:
+                ".o-autocomplete--dropdown-item:contains(WeChat Pay), .o-autocomplete--dropdown-item:contains(微信支付)",
+            run: "click",
+        },
+        {
+            trigger: ".modal button[name=action_create_payments]:visible",
+            run: "click",
+        },
+        {
+            content: "Paid: the invoice says so",
+            trigger: "body:not(:has(.modal)) .o_form_view .o_widget_web_ribbon",
         },
     ],
 });
