@@ -4,7 +4,7 @@
     "name": "After-Sales Warranty and Repairs",
     "summary": "Installed base, warranty and coverage, chargeable repairs and spare "
     "parts of after-sales tickets, on Odoo's Repairs, Sales and Inventory",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/After-Sales",
     "author": "After-Sales Ledger Authors",
     "website": "https://github.com/aftersales-ledger/aftersales",
@@ -22,13 +22,20 @@
         "views/repair_order_views.xml",
         "views/aftersales_visit_fee_views.xml",
         "views/aftersales_ticket_charges_views.xml",
+        "views/aftersales_repair_portal_templates.xml",
+        "views/spare_parts_views.xml",
+        "views/aftersales_contract_views.xml",
+        "views/res_config_settings_views.xml",
         "report/aftersales_ticket_templates.xml",
+        "wizard/aftersales_ticket_parts_views.xml",
+        "wizard/repair_order_faulty_return_views.xml",
     ],
     "demo": [
         "demo/aftersales_standard_policy_demo.xml",
         "demo/aftersales_visit_fee_demo.xml",
         "demo/aftersales_repair_demo.xml",
         "demo/aftersales_repair_order_demo.xml",
+        "demo/aftersales_spare_parts_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

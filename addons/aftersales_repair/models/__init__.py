@@ -26,3 +26,14 @@ from . import repair_order_visit_fee
 from . import aftersales_ticket_charges
 from . import account_partial_reconcile
 from . import account_chart_template
+from . import aftersales_ticket_parts
+from . import product_template_parts
+from . import res_partner_parts
+from . import stock_location
+from . import stock_move
+from . import repair_order_parts
+from . import account_move_refund
+from . import repair_order_guarantee
+from . import res_company
+from . import res_config_settings
+from . import aftersales_ticket_refund

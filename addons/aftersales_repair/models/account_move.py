@@ -3,7 +3,8 @@ from odoo import models
 
 class AccountMove(models.Model):
     """A customer invoice of a ticket's repair quotation, once posted, is a
-    ``ticket.invoiced`` event of the ticket."""
+    ``ticket.invoiced`` event of the ticket (and starts the guarantee of its done
+    repairs, see ``repair.order``)."""
 
     _inherit = "account.move"
 
@@ -27,4 +28,6 @@ class AccountMove(models.Model):
                     "currency": move.currency_id.name,
                 },
             )
+            # A done repair is paid now: its re-repair guarantee starts.
+            orders.repair_order_ids._aftersales_start_guarantee()
         return posted

@@ -14,4 +14,11 @@ class AftersalesEvent(models.Model):
             ("ticket.quotation_approved", self.env._("Repair quotation approved")),
             ("ticket.invoiced", self.env._("Repair invoiced")),
             ("ticket.paid", self.env._("Repair invoice paid")),
+            ("ticket.parts_used", self.env._("Spare parts used")),
+            (
+                "ticket.faulty_parts_returned",
+                self.env._("Faulty parts returned to the manufacturer"),
+            ),
+            ("ticket.guarantee_started", self.env._("Repair guarantee started")),
+            ("ticket.refunded", self.env._("Repair refunded")),
         ]

@@ -1,12 +1,12 @@
 """Tickets: their unit of the installed base and their coverage.
 
 A ticket finds its unit by serial number (else the customer's only unit of the
-product), as contracts are matched; its coverage (contract, warranty or
-chargeable, with the reason) is decided by rule (:mod:`..tools.coverage`) when it is
-reported and again when its unit, contract, product, serial number or customer
-changes. A manager may override the decision with a reason and a note. Each
-decision and override is a ledger event; the coverage fields change only through
-them (the one door).
+product), as contracts are matched; its coverage (contract, warranty, re-repair
+guarantee or chargeable, with the reason) is decided by rule
+(:mod:`..tools.coverage`) when it is reported and again when its unit, contract,
+product, serial number or customer changes. A manager may override the decision
+with a reason and a note. Each decision and override is a ledger event; the
+coverage fields change only through them (the one door).
 """
 
 from odoo import api, fields, models
@@ -71,6 +71,24 @@ class AftersalesTicket(models.Model):
     coverage_note = fields.Text(
         readonly=True, copy=False, help="Why a manager overrode the coverage."
     )
+    unit_guarantee_end = fields.Date(
+        string="Repair Guarantee End",
+        compute="_compute_unit_guarantee",
+        help="Last day of the re-repair guarantee of the unit's latest paid repair "
+        "(of another ticket): the same fault reported until then is repaired free.",
+    )
+    unit_guarantee_repair = fields.Char(
+        string="Guaranteed Repair",
+        compute="_compute_unit_guarantee",
+        help="The paid repair whose guarantee covers this ticket's unit.",
+    )
+
+    @api.depends("unit_id")
+    def _compute_unit_guarantee(self):
+        for ticket in self:
+            repair = ticket._guaranteed_repair()
+            ticket.unit_guarantee_end = repair.aftersales_guarantee_end
+            ticket.unit_guarantee_repair = repair.name or False
 
     # ------------------------------------------------------------------
     # Constraints
@@ -314,6 +332,8 @@ class AftersalesTicket(models.Model):
                 has_unit=bool(unit),
                 warranty_end=unit.warranty_end or None,
                 reported_on=Contract._local_date(reported),
+                guarantee_end=self._guaranteed_repair(unit).aftersales_guarantee_end
+                or None,
             )
             vals["coverage"] = decision.coverage
             vals["coverage_reason"] = decision.reason
@@ -329,6 +349,26 @@ class AftersalesTicket(models.Model):
             has_unit=bool(unit),
             warranty_end=unit.warranty_end or None,
             reported_on=self.env["aftersales.contract"]._local_date(self.reported_at),
+            guarantee_end=self._guaranteed_repair().aftersales_guarantee_end or None,
+        )
+
+    def _guaranteed_repair(self, unit=None):
+        """The latest-ending paid repair of the unit (``unit``, else this ticket's)
+        made for another ticket, whose re-repair guarantee has started: an empty
+        recordset when none. Sudo: the guarantee decides, whoever reports."""
+        unit = unit if unit is not None else self.sudo().unit_id
+        if not unit:
+            return self.env["repair.order"].sudo().browse()
+        domain = [
+            ("ticket_id.unit_id", "=", unit.id),
+            ("aftersales_guarantee_end", "!=", False),
+        ]
+        if self.ids:
+            domain.append(("ticket_id", "not in", self.ids))
+        return (
+            self.env["repair.order"]
+            .sudo()
+            .search(domain, order="aftersales_guarantee_end desc, id desc", limit=1)
         )
 
     @door.opens(TICKET)
@@ -361,7 +401,11 @@ class AftersalesTicket(models.Model):
         self.ensure_one()
         # sudo: what the decision rested on, recorded whoever acts.
         unit = self.sudo().unit_id
+        repair = self._guaranteed_repair()
         return {
+            "guarantee_repair": repair.name or None,
+            "guarantee_end": fields.Date.to_string(repair.aftersales_guarantee_end)
+            or None,
             "coverage": self.coverage or None,
             "coverage_reason": self.coverage_reason or None,
             "unit": unit.id or None,

@@ -1,9 +1,10 @@
 """Repair orders of after-sales tickets.
 
 A repair order made from a ticket (see ``aftersales.ticket``) is for the ticket's
-unit and customer, under warranty when the ticket is covered (contract or
-warranty): Odoo then prices its parts at 0, and the value of the work (parts at
-their sales price, the visit fee and the labour) shows what it would have cost.
+unit and customer, under warranty when the ticket is covered (contract, warranty
+or a paid repair's guarantee): Odoo then prices its parts at 0, and the value of
+the work (parts at their sales price, the visit fee and the labour) shows what it
+would have cost.
 A chargeable ticket's repair gets a quotation (Odoo's sale order) with the visit
 fee and the labour from the contract's fee schedule, else from the standard
 products; a covered ticket's repair gets none.
@@ -14,7 +15,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.aftersales_sla.tools import door
 
-COVERED = ("contract", "warranty")
+#: The coverages whose work is free for the customer.
+COVERED = ("contract", "warranty", "guarantee")
 #: The door of a repair order's ticket: only the ticket's action links them.
 REPAIR = "repair.order"
 

@@ -4,3 +4,11 @@ from . import test_ticket_coverage
 from . import test_coverage_rpc
 from . import test_standard_policy
 from . import test_repair_orders
+from . import test_service_report
+from . import test_portal_repair
+from . import test_charges_tour
+from . import test_coverage_follows_warranty
+from . import test_fees_payments
+from . import test_parts
+from . import test_guarantee_refund
+from . import test_tours_guarantee

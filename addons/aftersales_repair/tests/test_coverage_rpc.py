@@ -114,3 +114,33 @@ class TestCoverageRpc(HttpCase):
         self.assertEqual(self.ticket.coverage, "warranty")
         self.assertNotEqual(self.unit.partner_id, stranger)
         self.assertEqual(self.unit.installation_date, date.today())
+
+    def test_only_managers_and_billing_refund_over_rpc(self):
+        """Technicians, portal customers and users without after-sales rights
+        neither refund a repair nor open the refund wizard over JSON-RPC (the
+        invoice does not matter: the role is refused first)."""
+        new_test_user(self.env, "cov_portal", groups="base.group_portal")
+        new_test_user(self.env, "cov_plain", groups="base.group_user")
+        for login in ("cov_tech", "cov_portal", "cov_plain"):
+            with self.subTest(login=login):
+                self.authenticate(login, login)
+                response = self.rpc(
+                    "action_refund", [[self.ticket.id], 1, 10.0, "维修失败"]
+                )
+                self.assertIn(
+                    "Only After-Sales managers and billing users refund",
+                    response["error"]["data"]["message"],
+                )
+                with mute_logger("odoo.http"):
+                    response = call_kw(
+                        self,
+                        "aftersales.ticket.refund",
+                        "create",
+                        [{"ticket_id": self.ticket.id, "amount": 10.0, "reason": "x"}],
+                    )
+                self.assertIn("error", response)
+        self.assertFalse(
+            self.env["aftersales.event"].search(
+                [("event_type", "=", "ticket.refunded")]
+            )
+        )
