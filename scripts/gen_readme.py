@@ -2,7 +2,8 @@
 
 Usage: gen_readme.py [--check] ADDON_DIR...
 
-With --check, writes nothing and exits 1 when a README.rst is missing or stale (the
+With --check, writes nothing and exits 1 when a README.rst is missing or stale, or
+when docutils warns about it (Odoo renders it on install and logs those warnings; the
 test command runs it so). The fragments are Markdown of a simple kind (paragraphs,
 lists, **bold**, `code`, fenced code blocks); this turns them into reStructuredText,
 the way OCA's oca-gen-addon-readme lays a README out.
@@ -88,6 +89,20 @@ def render(addon):
     return "\n".join(parts)
 
 
+def docutils_warnings(text):
+    """What docutils warns about ``text`` (Odoo logs it when it renders the
+    README on the Apps page), or ""."""
+    import io
+
+    import docutils.core
+
+    stream = io.StringIO()
+    docutils.core.publish_doctree(
+        text, settings_overrides={"warning_stream": stream, "report_level": 2}
+    )
+    return stream.getvalue()
+
+
 def main(argv):
     check = "--check" in argv
     stale = []
@@ -97,6 +112,11 @@ def main(argv):
         text = render(addon)
         if check:
             if not readme.exists() or readme.read_text(encoding="utf-8") != text:
+                stale.append(str(readme))
+            warnings = docutils_warnings(text)
+            if warnings:
+                print(f"{readme}: docutils warns (fix the readme/ fragments):")
+                print(warnings)
                 stale.append(str(readme))
         else:
             readme.write_text(text, encoding="utf-8")

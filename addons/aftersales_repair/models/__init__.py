@@ -37,3 +37,5 @@ from . import repair_order_guarantee
 from . import res_company
 from . import res_config_settings
 from . import aftersales_ticket_refund
+from . import aftersales_input_checks
+from . import repair_order_approval

@@ -324,6 +324,9 @@ class AftersalesTicket(models.Model):
         # sudo: the unit's warranty decides, whoever reports the ticket.
         Unit = self.env["aftersales.unit"].sudo()
         now = fields.Datetime.now()
+        guarantee_ends = self._guarantee_ends(
+            Unit.browse({vals["unit_id"] for vals in vals_list if vals.get("unit_id")})
+        )
         for vals in vals_list:
             reported = fields.Datetime.to_datetime(vals.get("reported_at")) or now
             unit = Unit.browse(vals.get("unit_id"))
@@ -332,8 +335,9 @@ class AftersalesTicket(models.Model):
                 has_unit=bool(unit),
                 warranty_end=unit.warranty_end or None,
                 reported_on=Contract._local_date(reported),
-                guarantee_end=self._guaranteed_repair(unit).aftersales_guarantee_end
-                or None,
+                guarantee_end=self._guarantee_end_for(
+                    guarantee_ends.get(unit.id, []), reported
+                ),
             )
             vals["coverage"] = decision.coverage
             vals["coverage_reason"] = decision.reason
@@ -352,10 +356,46 @@ class AftersalesTicket(models.Model):
             guarantee_end=self._guaranteed_repair().aftersales_guarantee_end or None,
         )
 
+    @api.model
+    def _guarantee_ends(self, units):
+        """The re-repair guarantees of ``units``: {unit id: [(the repaired
+        ticket's resolution time, the guarantee's last day)]}; one query for the
+        batch (new tickets: every repair is another ticket's)."""
+        if not units:
+            return {}
+        # sudo: the guarantee decides, whoever reports.
+        repairs = (
+            self.env["repair.order"]
+            .sudo()
+            .search(
+                [
+                    ("ticket_id.unit_id", "in", units.ids),
+                    ("aftersales_guarantee_end", "!=", False),
+                ]
+            )
+        )
+        ends = {}
+        for repair in repairs:
+            ends.setdefault(repair.ticket_id.unit_id.id, []).append(
+                (repair.ticket_id.resolved_at, repair.aftersales_guarantee_end)
+            )
+        return ends
+
+    @api.model
+    def _guarantee_end_for(self, guarantees, reported):
+        """The last day of the latest-ending guarantee among ``guarantees`` (see
+        ``_guarantee_ends``) of a repair resolved before ``reported``: a fault
+        reported before the repair was done is not its repeat. None if none."""
+        ends = [
+            end for resolved, end in guarantees if not resolved or resolved <= reported
+        ]
+        return max(ends) if ends else None
+
     def _guaranteed_repair(self, unit=None):
         """The latest-ending paid repair of the unit (``unit``, else this ticket's)
-        made for another ticket, whose re-repair guarantee has started: an empty
-        recordset when none. Sudo: the guarantee decides, whoever reports."""
+        made for another ticket resolved before this one was reported, whose
+        re-repair guarantee has started: an empty recordset when none. Sudo: the
+        guarantee decides, whoever reports."""
         unit = unit if unit is not None else self.sudo().unit_id
         if not unit:
             return self.env["repair.order"].sudo().browse()
@@ -365,6 +405,8 @@ class AftersalesTicket(models.Model):
         ]
         if self.ids:
             domain.append(("ticket_id", "not in", self.ids))
+        if len(self) == 1 and self.reported_at:
+            domain.append(("ticket_id.resolved_at", "<=", self.reported_at))
         return (
             self.env["repair.order"]
             .sudo()

@@ -109,3 +109,15 @@ class RepairOrder(models.Model):
                     ).mapped("name"),
                 },
             )
+            # The unit's open tickets reported since the repaired one was
+            # resolved: the same fault again, now under the guarantee.
+            later = self.env["aftersales.ticket"].search(
+                [
+                    ("unit_id", "=", ticket.unit_id.id),
+                    ("id", "!=", ticket.id),
+                    ("state", "!=", "closed"),
+                    ("coverage_overridden", "=", False),
+                    ("reported_at", ">=", ticket.resolved_at or fields.Datetime.now()),
+                ]
+            )
+            later._decide_coverage()

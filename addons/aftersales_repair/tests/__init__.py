@@ -12,3 +12,5 @@ from . import test_fees_payments
 from . import test_parts
 from . import test_guarantee_refund
 from . import test_tours_guarantee
+from . import test_bad_inputs_repair
+from . import test_repair_approval

@@ -220,6 +220,35 @@ class TestVisitFeeBands(FeeCase):
             band.with_user(self.technician).read(["price_unit"])
         self.assertEqual(band.with_user(self.manager).price_unit, 66.0)
 
+    def test_only_managers_locate_addresses(self):
+        """The zone and distance of an address price its visits: a technician
+        who may edit contacts (Contact Creation) changes neither; a manager does."""
+        technician = new_test_user(
+            self.env,
+            "repair_tech_contacts",
+            groups="aftersales_sla.group_aftersales_user,base.group_partner_manager",
+        )
+        for values in (
+            {"aftersales_distance_km": 1.0},
+            {"aftersales_zone_id": self.centre.id},
+        ):
+            with self.refused(AccessError, "price its visits"):
+                self.consumer.with_user(technician).write(values)
+            with self.refused(AccessError, "price its visits"):
+                self.env["res.partner"].with_user(technician).create(
+                    dict(values, name="Nearby")
+                )
+        self.consumer.with_user(technician).write({"phone": "13800000000"})
+        manager = new_test_user(
+            self.env,
+            "repair_manager_contacts",
+            groups="aftersales_sla.group_aftersales_manager,base.group_partner_manager",
+        )
+        self.consumer.with_user(manager).write(
+            {"aftersales_zone_id": self.centre.id, "aftersales_distance_km": 12}
+        )
+        self.assertEqual(self.consumer.aftersales_distance_km, 12.0)
+
 
 class TestPaymentJournals(FeeCase):
     def test_journals_made_once_cash_and_bank_reused(self):

@@ -180,6 +180,35 @@ class TestGuarantee(GuaranteeCase):
         # The first ticket's own repair does not cover the first ticket.
         self.assertFalse(first.unit_guarantee_end)
 
+    def test_open_repeat_reported_before_the_invoice_follows(self):
+        """The same fault reported again after the repair was resolved, but
+        before its invoice was posted: covered once the guarantee starts; a
+        ticket reported before the repair was resolved stays chargeable."""
+        first = self.first_ticket()
+        parallel = self.report_consumer(
+            reported=shanghai(2026, 11, 2, 9, 0), serial_number="WH-T-0002"
+        )
+        repair = self.make_repair(first)
+        self.quote(repair)
+        first.action_resolve(when=shanghai(2026, 11, 2, 23, 30), reason="phone")
+        self.finish(repair)
+        again = self.report_consumer(
+            reported=shanghai(2026, 11, 10, 9, 0), serial_number="WH-T-0002"
+        )
+        self.assertEqual(again.coverage, "chargeable")
+        self.bill(repair)
+        self.assertEqual(
+            (again.coverage, again.coverage_reason), ("guarantee", "repeat_fault")
+        )
+        self.assertEqual(
+            payload_of(self.coverage_events(again))["coverage"], "guarantee"
+        )
+        self.assertEqual(parallel.coverage, "chargeable")
+        # Decided again later: still not a repeat of a repair done after it.
+        parallel._decide_coverage()
+        self.assertEqual(parallel.coverage, "chargeable")
+        self.assertFalse(parallel.unit_guarantee_end)
+
     def test_after_guarantee_or_other_unit_is_chargeable(self):
         self.env.company.aftersales_repair_guarantee_days = 10
         first = self.first_ticket()

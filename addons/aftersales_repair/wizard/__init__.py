@@ -4,3 +4,4 @@ from . import aftersales_ticket_parts
 from . import repair_order_faulty_return
 from . import aftersales_ticket_refund
 from . import aftersales_contract_amend
+from . import aftersales_input_checks

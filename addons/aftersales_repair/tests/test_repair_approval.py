@@ -1,0 +1,40 @@
+"""The work of a chargeable ticket's repair waits for the customer's approval of
+its quotation; a covered ticket's repair starts at once."""
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .test_repair_orders import RepairOrderCase
+
+
+@tagged("post_install", "-at_install")
+class TestRepairApproval(RepairOrderCase):
+    def test_chargeable_repair_waits_for_the_signed_quotation(self):
+        ticket = self.report_consumer(serial_number="WH-T-0002")
+        self.assertEqual(ticket.coverage, "chargeable")
+        repair = self.make_repair(ticket).with_user(self.manager)
+        self.add_part(repair)
+        repair.action_validate()
+        with self.refused(UserError, "waits for the customer"):
+            repair.action_repair_start()
+        # Not over RPC either (the state written directly).
+        with self.refused(UserError, "waits for the customer"):
+            repair.write({"state": "under_repair"})
+        repair.action_create_sale_order()
+        repair.sale_order_id.action_quotation_sent()
+        with self.refused(UserError, "waits for the customer"):
+            repair.action_repair_start()
+        self.assertNotIn(repair.state, ("under_repair", "done"))
+        # Signed by the customer: the work starts and ends.
+        repair.sale_order_id.sudo().action_confirm()
+        repair.action_repair_start()
+        repair.action_repair_end()
+        self.assertEqual(repair.state, "done")
+
+    def test_covered_repair_starts_at_once(self):
+        ticket = self.report_consumer(serial_number="WH-T-0001")
+        self.assertEqual(ticket.coverage, "warranty")
+        repair = self.make_repair(ticket).with_user(self.manager)
+        repair.action_validate()
+        repair.action_repair_start()
+        self.assertEqual(repair.state, "under_repair")
