@@ -10,6 +10,8 @@ from . import product_template
 from . import product_template_warranty
 from . import res_partner
 from . import aftersales_ticket_repair
+from . import aftersales_ticket_quotation
+from . import aftersales_ticket_invoice
 from . import product_template_fee
 from . import repair_order
 from . import sale_order
