@@ -85,6 +85,14 @@ class RepairOrderCase(RepairCase):
         self.assertEqual(len(repair), 1)
         return repair
 
+    @staticmethod
+    def order_lines(order):
+        """{product: (quantity, unit price)} of a quotation's lines."""
+        return {
+            line.product_id: (line.product_uom_qty, line.price_unit)
+            for line in order.order_line
+        }
+
     def add_part(self, repair, qty=1.0):
         repair.write(
             {
@@ -168,12 +176,8 @@ class TestRepairOrders(RepairOrderCase):
         repair.with_user(self.manager).action_create_sale_order()
         order = repair.sale_order_id
         self.assertEqual(order.partner_id, self.consumer)
-        lines = {
-            line.product_id: (line.product_uom_qty, line.price_unit)
-            for line in order.order_line
-        }
         self.assertEqual(
-            lines,
+            self.order_lines(order),
             {
                 self.visit: (1.0, 80.0),
                 self.labour: (2.0, 120.0),
@@ -203,12 +207,8 @@ class TestRepairOrders(RepairOrderCase):
         )
         self.add_part(repair)
         repair.with_user(self.manager).action_create_sale_order()
-        lines = {
-            line.product_id: (line.product_uom_qty, line.price_unit)
-            for line in repair.sale_order_id.order_line
-        }
         self.assertEqual(
-            lines,
+            self.order_lines(repair.sale_order_id),
             {
                 self.visit: (1.0, 50.0),
                 self.labour: (1.0, 90.0),

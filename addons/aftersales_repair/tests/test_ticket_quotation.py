@@ -65,12 +65,8 @@ class TestTicketQuotation(RepairOrderCase, HttpCase):
         self.assertEqual(order.partner_id, self.consumer)
         self.assertTrue(order.require_signature)
         self.assertFalse(order.require_payment)
-        lines = {
-            line.product_id: (line.product_uom_qty, line.price_unit)
-            for line in order.order_line
-        }
         self.assertEqual(
-            lines,
+            self.order_lines(order),
             {
                 self.visit: (1.0, 80.0),
                 self.labour: (1.5, 120.0),
