@@ -39,3 +39,4 @@ from . import res_config_settings
 from . import aftersales_ticket_refund
 from . import aftersales_input_checks
 from . import repair_order_approval
+from . import aftersales_ticket_resolve

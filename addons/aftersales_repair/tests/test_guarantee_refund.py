@@ -27,10 +27,7 @@ class GuaranteeCase(RepairOrderCase):
         cls.portal = new_test_user(cls.env, "repair_portal", groups="base.group_portal")
 
     def finish(self, repair):
-        """The technician's work on the repair order, start to end (Odoo's)."""
-        repair.action_validate()
-        repair.action_repair_start()
-        repair.action_repair_end()
+        """The repair order done: resolving its ticket ended it."""
         self.assertEqual(repair.state, "done")
 
     def quote(self, repair):
@@ -88,11 +85,12 @@ class TestGuarantee(GuaranteeCase):
         ticket = self.first_ticket()
         repair = self.make_repair(ticket)
         self.quote(repair)
-        ticket.action_resolve(when=shanghai(2026, 11, 3, 10, 0), reason="phone")
         self.bill(repair)
         # Invoiced but not repaired: not paid work yet.
         self.assertFalse(repair.aftersales_guarantee_end)
         self.assertFalse(self.coverage_events(ticket, "ticket.guarantee_started"))
+        # Resolving the ticket ends the repair: the guarantee starts.
+        ticket.action_resolve(when=shanghai(2026, 11, 3, 10, 0), reason="phone")
         self.finish(repair)
         self.assertEqual(repair.aftersales_guarantee_end, date(2026, 12, 3))
         self.assertEqual(

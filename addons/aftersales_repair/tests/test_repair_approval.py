@@ -38,3 +38,22 @@ class TestRepairApproval(RepairOrderCase):
         repair.action_validate()
         repair.action_repair_start()
         self.assertEqual(repair.state, "under_repair")
+
+    def test_resolving_ends_the_repairs_the_customer_approved(self):
+        """The technician (no Repairs rights) resolves: the covered ticket's
+        repair is done and its parts recorded in the ledger; a chargeable repair
+        still waiting for its customer is left as it is."""
+        covered = self.report_consumer(serial_number="WH-T-0001")
+        waiting = self.report_consumer(serial_number="WH-T-0002")
+        (covered | waiting).write({"user_id": self.technician.id})
+        free = self.make_repair(covered, user=self.technician)
+        unsigned = self.make_repair(waiting, user=self.technician)
+        self.add_part(free.sudo())
+        covered.with_user(self.technician).action_resolve()
+        self.assertEqual(free.state, "done")
+        used = self.coverage_events(covered, "ticket.parts_used")
+        self.assertEqual(len(used), 1)
+        self.assertEqual(used.author_id, self.technician)
+        waiting.with_user(self.technician).action_resolve()
+        self.assertEqual(waiting.state, "resolved")
+        self.assertEqual(unsigned.state, "draft")
