@@ -76,12 +76,8 @@ class AftersalesTicket(models.Model):
     def _compute_charges(self):
         # sudo: the auditor reads the ticket's amounts without the Sales and
         # Invoicing rights; the orders and invoices are shown only to their readers.
-        Repair = self.env["repair.order"].sudo()
-        repairs = Repair.search([("ticket_id", "in", self.ids)])
-        for ticket in self:
-            orders = repairs.filtered(
-                lambda r, t=ticket: r.ticket_id.id == t.id
-            ).sale_order_id
+        for ticket, privileged in zip(self, self.sudo(), strict=True):
+            orders = privileged.repair_ids.sale_order_id
             invoices = orders.invoice_ids.filtered(
                 lambda move: move.move_type == "out_invoice"
             )
