@@ -2,6 +2,11 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from odoo.addons.aftersales_sla.tools import door
+
+#: The door of a ticket quotation's approval: only its confirmation opens it.
+APPROVAL = "sale.order.approval"
+
 
 class SaleOrder(models.Model):
     """The quotation of a ticket's repair order: sent to the customer and
@@ -46,6 +51,20 @@ class SaleOrder(models.Model):
     def write(self, vals):
         if vals.get("signature"):
             self._aftersales_check_not_expired()
+        if vals.get("state") == "sale" and not door.is_open(APPROVAL):
+            approved = self.filtered(
+                lambda order: order.state != "sale" and order._aftersales_tickets()
+            )
+            if approved:
+                raise UserError(
+                    self.env._(
+                        "Quotation %s of an after-sales ticket is approved only by its "
+                        "confirmation (the customer's signature on the portal, or "
+                        "Confirm), which the ledger records; its state cannot be "
+                        "written directly.",
+                        approved[0].name,
+                    )
+                )
         # A draft quotation marked as sent (by e-mail or by hand): once per sending.
         sent = self.browse()
         if vals.get("state") == "sent":
@@ -59,7 +78,8 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         pending = self.filtered(lambda order: order.state in ("draft", "sent"))
         pending._aftersales_check_not_expired()
-        result = super().action_confirm()
+        with door.opened(APPROVAL):
+            result = super().action_confirm()
         pending.filtered(lambda order: order.state == "sale")._aftersales_record(
             "ticket.quotation_approved"
         )

@@ -25,6 +25,11 @@ class TestRepairApproval(RepairOrderCase):
         with self.refused(UserError, "waits for the customer"):
             repair.action_repair_start()
         self.assertNotIn(repair.state, ("under_repair", "done"))
+        # Its state written directly is no approval (no signature, no event).
+        with self.refused(UserError, "cannot be written directly"):
+            repair.sale_order_id.write({"state": "sale"})
+        with self.refused(UserError, "waits for the customer"):
+            repair.action_repair_start()
         # Signed by the customer: the work starts and ends.
         repair.sale_order_id.sudo().action_confirm()
         repair.action_repair_start()
