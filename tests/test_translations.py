@@ -11,7 +11,12 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import PoFileReader, TranslationModuleReader
 
-ADDONS = ("aftersales_sla", "aftersales_survey", "aftersales_repair")
+ADDONS = (
+    "aftersales_sla",
+    "aftersales_survey",
+    "aftersales_repair",
+    "aftersales_field",
+)
 LANGS = ("zh_CN", "zh_TW")
 PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd]")
 

@@ -1,13 +1,13 @@
 """The SLA projection subscribes to the ledger.
 
-Appending events of the clock event types (``CLOCK_EVENT_TYPES``) about tickets
+Appending events of the clock event types (``_clock_event_types``) about tickets
 re-projects those tickets' SLA lines, once per append call and batched, so that no
 business method has to remember to project after recording a milestone.
 """
 
 from odoo import api, models
 
-from .aftersales_ticket_sla import _BOOKING, CLOCK_EVENT_TYPES
+from .aftersales_ticket_sla import _BOOKING
 
 
 # The model is split along its seams on purpose (see the module docstring).
@@ -31,12 +31,13 @@ class AftersalesEvent(models.Model):
         }
         if not tickets:
             return
+        clock_types = self.env["aftersales.ticket.sla"]._clock_event_types()
         clocks = sorted(
             {
                 event.res_id
                 for event in events
                 if event.res_model == "aftersales.ticket"
-                and event.event_type in CLOCK_EVENT_TYPES
+                and event.event_type in clock_types
             }
         )
         Ticket = self.env["aftersales.ticket"]

@@ -302,6 +302,19 @@ class AftersalesTicketSla(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _clock_event_types(self):
+        """Ticket events that matter to SLA clocks: the projection reads only these,
+        and appending one re-projects its ticket (other addons add theirs)."""
+        return CLOCK_EVENT_TYPES + self._partial_target_event_types()
+
+    @api.model
+    def _partial_target_event_types(self):
+        """Ticket events whose ``targets`` payload sets the targets of the metrics
+        it names and leaves the other clocks alone (e.g. an agreed visit slot
+        setting the on-site arrival promise). The core has none."""
+        return ()
+
+    @api.model
     def _read_clock_events(self, tickets):
         """The SLA-relevant ledger events of ``tickets``, per ticket id, in order."""
         self.env["aftersales.event"].flush_model()
@@ -311,7 +324,7 @@ class AftersalesTicketSla(models.Model):
                 WHERE res_model = 'aftersales.ticket' AND res_id = ANY(%s)
                   AND event_type = ANY(%s)
              ORDER BY res_id, occurred_at, id""",
-            [list(tickets.ids), list(CLOCK_EVENT_TYPES)],
+            [list(tickets.ids), list(self._clock_event_types())],
         )
         events = defaultdict(list)
         for (
@@ -383,6 +396,15 @@ class AftersalesTicketSla(models.Model):
                     clocks, at, payload.get("targets", []), history=history
                 )
                 continue
+            if event_type in self._partial_target_event_types():
+                self._apply_targets(
+                    clocks,
+                    at,
+                    payload.get("targets", []),
+                    history=history,
+                    partial=True,
+                )
+                continue
             if event_type == "ticket.retargeted":
                 start = payload.get("reported_at")
                 start = fields.Datetime.to_datetime(start) if start else reported_at
@@ -438,17 +460,35 @@ class AftersalesTicketSla(models.Model):
         return None
 
     @api.model
-    def _apply_targets(self, clocks, at, targets, history=(), start=None):
+    def _apply_targets(
+        self, clocks, at, targets, history=(), start=None, partial=False
+    ):
         """Targets (re-)derived at ``at``: start new clocks, retarget running ones
-        (time counted is kept), cancel those that no longer apply.
+        (time counted is kept), cancel those that no longer apply (unless
+        ``partial``: then only the metrics named change).
 
         A new clock starts at ``start`` (default ``at``) and replays the ticket's
         events of ``history`` (pauses, milestones...); those before ``start``
         count at ``start``.
+
+        A target with a ``due`` instant (naive UTC, ISO text) promises a moment, not
+        a duration ("on site by the end of the agreed slot"): its clock counts every
+        second (no calendar) and its target is the time from the clock's start to
+        ``due``, so its deadline is ``due`` wherever the clock started.
         """
         targets = {target["metric"]: target for target in targets}
         start = start or at
         for metric, info in targets.items():
+            running = metric in clocks and clocks[metric][1][-1].kind != "cancel"
+            if info.get("due"):
+                origin = clocks[metric][1][0].at if running else start
+                due = fields.Datetime.to_datetime(info["due"])
+                info = dict(
+                    info,
+                    seconds=max(0, int((due - origin).total_seconds())),
+                    calendar=None,
+                    ceiling=None,
+                )
 
             def targeted(moment, kind, info=info):
                 return sla_clock.ClockEvent(
@@ -460,7 +500,7 @@ class AftersalesTicketSla(models.Model):
                     ceiling=info.get("ceiling") or None,
                 )
 
-            if metric in clocks and clocks[metric][1][-1].kind != "cancel":
+            if running:
                 events = clocks[metric][1]
                 events.append(targeted(at, "target"))
             else:
@@ -477,6 +517,8 @@ class AftersalesTicketSla(models.Model):
                     # Counted up to the re-targeting that recorded these targets.
                     events.append(targeted(at, "target"))
             clocks[metric] = (info, events)
+        if partial:
+            return
         for metric, (_info, events) in clocks.items():
             if metric not in targets and events[-1].kind != "cancel":
                 events.append(sla_clock.ClockEvent(at, "cancel"))
