@@ -18,6 +18,7 @@
     ],
     "data": [
         "security/ir.model.access.csv",
+        "views/aftersales_field_menus.xml",
     ],
     "demo": [],
     "assets": {
