@@ -474,7 +474,8 @@ class AftersalesTicketSla(models.Model):
         A target with a ``due`` instant (naive UTC, ISO text) promises a moment, not
         a duration ("on site by the end of the agreed slot"): its clock counts every
         second (no calendar) and its target is the time from the clock's start to
-        ``due``, so its deadline is ``due`` wherever the clock started.
+        ``due``, so its deadline is ``due`` wherever the clock started, and no
+        pause moves it (the instant was agreed; only a new target does).
         """
         targets = {target["metric"]: target for target in targets}
         start = start or at
@@ -488,6 +489,7 @@ class AftersalesTicketSla(models.Model):
                     seconds=max(0, int((due - origin).total_seconds())),
                     calendar=None,
                     ceiling=None,
+                    pause_reasons=[],
                 )
 
             def targeted(moment, kind, info=info):
