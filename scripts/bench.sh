@@ -74,11 +74,8 @@ if ! db_exists "$BENCH_DB"; then
     log "creating benchmark database $BENCH_DB"
     odoo_bin -c "$CONF" -d "$BENCH_DB" -i "$PROJECT_ADDONS" --without-demo=all --stop-after-init
     ensure_ledger_owner "$BENCH_DB"
-elif [ "$(module_state "$BENCH_DB" aftersales_repair)" != "installed" ]; then
-    # A database made before aftersales_repair existed: it gets the new addon.
-    log "installing aftersales_repair in the benchmark database $BENCH_DB"
-    update_addons "$BENCH_DB" "$CONF" -i aftersales_repair
 else
+    # A database made before a project addon existed gets it (see update_addons).
     update_addons "$BENCH_DB" "$CONF"
 fi
 export ODOO_RC="$CONF"
@@ -200,7 +197,7 @@ if [ "$RUN_COVERAGE" = 1 ]; then
             --without-demo=all --stop-after-init
         ensure_ledger_owner "$BENCH_BASE_DB"
     else
-        update_addons "$BENCH_BASE_DB" "$BASE_CONF"
+        PROJECT_ADDONS="$BASE_ADDONS" update_addons "$BENCH_BASE_DB" "$BASE_CONF"
     fi
     [ "$(module_state "$BENCH_BASE_DB" aftersales_repair)" != "installed" ] \
         || die "$BENCH_BASE_DB has aftersales_repair: it must be the base without it"

@@ -138,13 +138,31 @@ sys.stdout.buffer.write(key.private_bytes(serialization.Encoding.PEM,
 ' >"$LEDGER_KEY_FILE")
 }
 
+# The addons of PROJECT_ADDONS not installed in database $1, comma-separated.
+missing_addons() {
+    local names="'${PROJECT_ADDONS//,/\',\'}'" installed addon missing=()
+    installed=",$(psql_odoo -d "$1" -tAc "SELECT string_agg(name, ',') FROM ir_module_module
+        WHERE name IN ($names) AND state = 'installed'" 2>/dev/null || true),"
+    for addon in ${PROJECT_ADDONS//,/ }; do
+        [[ "$installed" == *",$addon,"* ]] || missing+=("$addon")
+    done
+    (IFS=,; echo "${missing[*]}")
+}
+
 # Update the addons in a database that went through the owner step: the update runs
 # as the ledger owner (it may change the ledger tables, which the runtime role
 # cannot), then the owner step gives back what the update created and re-applies
 # the guards. On a database without the owner step yet it is the plain update.
+# The project's addons a database made by an older version does not have yet are
+# installed by the same step (a new addon joins the database, its data kept).
 #   update_addons DB CONF [extra odoo-bin arguments...]
 update_addons() {
-    local db="$1" conf="$2"; shift 2
+    local db="$1" conf="$2" missing; shift 2
+    missing="$(missing_addons "$db")"
+    if [ -n "$missing" ]; then
+        log "installing the project's new addons in $db: $missing"
+        set -- -i "$missing" "$@"
+    fi
     ensure_ledger_owner_role
     odoo_bin -c "$conf" -d "$db" -u "$PROJECT_ADDONS" --stop-after-init \
         --db_user="$PGUSER_LEDGER" --db_password="$(cat "$LEDGER_OWNER_SECRET")" "$@"
