@@ -30,7 +30,8 @@ LOG_DIR="$STATE_DIR/test-logs"
 rm -rf "$LOG_DIR"; mkdir -p "$LOG_DIR"
 CONF="$STATE_DIR/test.conf"
 write_odoo_conf "$CONF" "db_name = $TEST_DB" "dbfilter = ^$TEST_DB\$" \
-    "logfile = $LOG_DIR/odoo.log" "log_level = info" "max_cron_threads = 0"
+    "logfile = $LOG_DIR/odoo.log" "log_level = info" "max_cron_threads = 0" \
+    "http_port = ${HTTP_PORT:-8069}"
 
 log "fresh database $TEST_DB"
 psql_odoo -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\" WITH (FORCE)"
