@@ -115,9 +115,7 @@ class AftersalesTicket(models.Model):
             )
             if not user:
                 continue
-            changed = (
-                "user_id" in vals and user != ticket.user_id
-            ) or any(
+            changed = ("user_id" in vals and user != ticket.user_id) or any(
                 name in vals
                 and ticket._fields[name].convert_to_write(ticket[name], ticket)
                 != vals[name]
@@ -169,7 +167,9 @@ class AftersalesTicket(models.Model):
         Other parts of field service call it for their own assignees.
         """
         for ticket in self:
-            required = ticket._required_qualification_types() if types is None else types
+            required = (
+                ticket._required_qualification_types() if types is None else types
+            )
             if not required:
                 continue
             for holder in holders:

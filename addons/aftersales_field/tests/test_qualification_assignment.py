@@ -90,7 +90,9 @@ class TestQualificationCheck(QualificationCase):
     def test_required_types_are_the_products_and_the_service_types(self):
         ticket = self.ticket(product_id=self.heater.id, service_type_id=self.install.id)
         self.assertEqual(ticket.required_qualification_type_ids, self.gas | self.height)
-        self.assertFalse(self.ticket(product_id=self.lock.id).required_qualification_type_ids)
+        self.assertFalse(
+            self.ticket(product_id=self.lock.id).required_qualification_type_ids
+        )
 
     def test_unqualified_assignee_is_refused_at_creation_and_assignment(self):
         with self.assertRaises(UserError) as error:
@@ -297,11 +299,15 @@ class TestQualificationRecords(QualificationCase):
         self.assertTrue(soon.is_expiring)
         self.assertFalse(later.is_expiring)
         search = self.Qualification.search
-        self.assertEqual(search([("id", "in", mine.ids), ("is_expired", "=", True)]), expired)
+        self.assertEqual(
+            search([("id", "in", mine.ids), ("is_expired", "=", True)]), expired
+        )
         self.assertEqual(
             search([("id", "in", mine.ids), ("is_expired", "=", False)]), soon | later
         )
-        self.assertEqual(search([("id", "in", mine.ids), ("is_expiring", "=", True)]), soon)
+        self.assertEqual(
+            search([("id", "in", mine.ids), ("is_expiring", "=", True)]), soon
+        )
 
     def test_renewal_activities_once_per_expiry(self):
         team = self.env["aftersales.team"].create(
@@ -314,7 +320,9 @@ class TestQualificationRecords(QualificationCase):
         self.assertTrue(team)
         soon = self.certify(self.technician, self.gas, expires_in=20)
         later = self.certify(self.technician, self.height, expires_in=40)
-        cron = self.env.ref("aftersales_field.aftersales_qualification_cron_notify_expiring")
+        cron = self.env.ref(
+            "aftersales_field.aftersales_qualification_cron_notify_expiring"
+        )
         with mute_logger("odoo.addons.base.models.ir_cron"):
             cron.method_direct_trigger()
         todo = self.env.ref("mail.mail_activity_data_todo")
