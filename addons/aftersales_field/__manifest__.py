@@ -19,8 +19,14 @@
     "data": [
         "security/ir.model.access.csv",
         "views/aftersales_field_menus.xml",
+        "security/aftersales_qualification_security.xml",
+        "data/aftersales_qualification_data.xml",
+        "views/aftersales_qualification_views.xml",
+        "wizard/aftersales_ticket_assign_override_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/aftersales_field_qualification_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "aftersales_field/static/tests/tours/**/*",

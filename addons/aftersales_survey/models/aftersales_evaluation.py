@@ -132,9 +132,24 @@ class AftersalesEvaluation(models.Model):
             return pytz.utc
 
     def _kpi_ticket_domain(self):
-        return [("contract_id", "=", self.contract_id.id)]
+        contract = self.contract_id
+        if contract.contract_type == "partner":
+            # A service partner is judged on the tickets it served under the
+            # customer contract it backs, not on the whole customer contract.
+            return [
+                ("contract_id", "in", contract.parent_id.ids),
+                (
+                    "service_partner_id.commercial_partner_id",
+                    "=",
+                    contract.partner_id.commercial_partner_id.id,
+                ),
+            ]
+        return [("contract_id", "=", contract.id)]
 
     def _kpi_input_domain(self):
+        if self.contract_id.contract_type == "partner":
+            # The customers' answers about the tickets the partner served.
+            return [("aftersales_ticket_id", "any", self._kpi_ticket_domain())]
         return [("aftersales_contract_id", "=", self.contract_id.id)]
 
     def _kpi_codes(self):
@@ -398,12 +413,16 @@ class AftersalesEvaluation(models.Model):
         period."""
         self.ensure_one()
         start, end = self._utc_bounds()
+        if self.contract_id.contract_type == "partner":
+            subject = [("ticket_id", "any", self._kpi_ticket_domain())]
+        else:
+            subject = [("contract_id", "=", self.contract_id.id)]
         groups = (
             self.env["aftersales.survey.score"]
             .sudo()
             ._read_group(
-                [
-                    ("contract_id", "=", self.contract_id.id),
+                subject
+                + [
                     ("answered_at", ">=", start),
                     ("answered_at", "<", end),
                 ],
