@@ -19,8 +19,12 @@
     "data": [
         "security/ir.model.access.csv",
         "views/aftersales_field_menus.xml",
+        "security/aftersales_partner_portal_security.xml",
+        "views/aftersales_partner_portal_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/aftersales_field_partner_portal_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "aftersales_field/static/tests/tours/**/*",
