@@ -21,6 +21,7 @@
         "views/aftersales_field_menus.xml",
         "security/aftersales_partner_portal_security.xml",
         "views/aftersales_partner_portal_templates.xml",
+        "views/aftersales_partner_portal_ticket_views.xml",
     ],
     "demo": [
         "demo/aftersales_field_partner_portal_demo.xml",

@@ -79,7 +79,8 @@ class AftersalesPartnerPortal(AftersalesPortal):
             if (
                 ticket
                 and ticket.has_access("read")
-                and ticket.commercial_partner_id != user.partner_id.commercial_partner_id
+                and ticket.commercial_partner_id
+                != user.partner_id.commercial_partner_id
             ):
                 return request.redirect(f"{JOBS_URL}/{ticket.id}")
         return super().portal_my_aftersales_ticket(
@@ -156,9 +157,7 @@ class AftersalesPartnerPortal(AftersalesPortal):
             "report": request.env._("Choose the signed service report to upload."),
         }
 
-    @http.route(
-        f"{JOBS_URL}/<int:ticket_id>", type="http", auth="user", website=True
-    )
+    @http.route(f"{JOBS_URL}/<int:ticket_id>", type="http", auth="user", website=True)
     def portal_my_partner_job(self, ticket_id, message=None, error=None, **kw):
         ticket = self._partner_job(ticket_id)
         if not ticket:

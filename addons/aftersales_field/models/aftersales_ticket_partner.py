@@ -229,8 +229,7 @@ class AftersalesTicket(models.Model):
             if all(misfits):
                 raise ValidationError(
                     self.env._(
-                        "Ticket %(ticket)s cannot be assigned to %(partner)s: "
-                        "%(why)s.",
+                        "Ticket %(ticket)s cannot be assigned to %(partner)s: %(why)s.",
                         ticket=self.display_name,
                         partner=partner.display_name,
                         why="; ".join(misfits),
@@ -303,9 +302,7 @@ class AftersalesTicket(models.Model):
         partner = self._partner_portal_partner()
         if self.sudo().state != "open" and action != "report":
             raise UserError(
-                self.env._(
-                    "Ticket %s is no longer open.", self.sudo().display_name
-                )
+                self.env._("Ticket %s is no longer open.", self.sudo().display_name)
             )
         if action == "report" and self.sudo().state == "closed":
             raise UserError(
@@ -343,7 +340,9 @@ class AftersalesTicket(models.Model):
             raise UserError(
                 self.env._("Add at least one photo of the site to record the arrival.")
             )
-        if any(not (mimetype or "").startswith("image/") for _n, _c, mimetype in photos):
+        if any(
+            not (mimetype or "").startswith("image/") for _n, _c, mimetype in photos
+        ):
             raise UserError(self.env._("The arrival photos must be images."))
         if self.arrived_at:
             raise UserError(

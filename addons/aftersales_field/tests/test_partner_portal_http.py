@@ -91,7 +91,10 @@ class TestPartnerPortalHttp(HttpCase):
         self.assertFalse(self.ticket_b.partner_technician_id)
         self.assertFalse(
             self.env["ir.attachment"].search_count(
-                [("res_model", "=", "aftersales.ticket"), ("res_id", "=", self.ticket_b.id)]
+                [
+                    ("res_model", "=", "aftersales.ticket"),
+                    ("res_id", "=", self.ticket_b.id),
+                ]
             )
         )
 

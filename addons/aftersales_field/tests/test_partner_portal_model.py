@@ -88,9 +88,7 @@ def partner_portal_fixture(cls):
     cls.partner_a = partner("顺德安装服务部 A")
     cls.partner_b = partner("番禺维修服务部 B")
     cls.partner_c = partner("北京维修服务部 C", country_state_ids=[(6, 0, bj.ids)])
-    cls.partner_d = partner(
-        "安装队 D", service_type_ids=[(6, 0, cls.installation.ids)]
-    )
+    cls.partner_d = partner("安装队 D", service_type_ids=[(6, 0, cls.installation.ids)])
 
     def portal_user(login, company, name):
         contact = env["res.partner"].create({"name": name, "parent_id": company.id})
@@ -131,13 +129,17 @@ def payload(event):
 
 
 def ticket_events(ticket, event_type):
-    return ticket.env["aftersales.event"].sudo().search(
-        [
-            ("res_model", "=", "aftersales.ticket"),
-            ("res_id", "=", ticket.id),
-            ("event_type", "=", event_type),
-        ],
-        order="id",
+    return (
+        ticket.env["aftersales.event"]
+        .sudo()
+        .search(
+            [
+                ("res_model", "=", "aftersales.ticket"),
+                ("res_id", "=", ticket.id),
+                ("event_type", "=", event_type),
+            ],
+            order="id",
+        )
     )
 
 
@@ -153,8 +155,10 @@ class TestPartnerPortalModel(TransactionCase):
         self.assertTrue(self.tech_a.partner_id.is_aftersales_service_partner)
         self.assertFalse(self.customer.is_aftersales_service_partner)
         found = self.env["res.partner"].search(
-            [("is_aftersales_service_partner", "=", True), ("id", "in", [
-                self.partner_a.id, self.customer.id])]
+            [
+                ("is_aftersales_service_partner", "=", True),
+                ("id", "in", [self.partner_a.id, self.customer.id]),
+            ]
         )
         self.assertEqual(found, self.partner_a)
 
@@ -187,7 +191,9 @@ class TestPartnerPortalModel(TransactionCase):
                 ticket.service_partner_id = partner
             self.env.invalidate_all()
         self.assertEqual(self.ticket_a.service_partner_id, self.partner_a)
-        self.assertEqual(len(ticket_events(self.ticket_a, "ticket.partner_assigned")), 1)
+        self.assertEqual(
+            len(ticket_events(self.ticket_a, "ticket.partner_assigned")), 1
+        )
 
     def test_partner_technician_belongs_to_the_partner(self):
         self.ticket_a.with_user(self.manager).partner_technician_id = self.tech_a2
@@ -224,7 +230,9 @@ class TestPartnerPortalModel(TransactionCase):
         ticket._partner_portal_action("acknowledge")
         ticket._partner_portal_action("arrive", photos=[("site.png", PNG, "image/png")])
         ticket._partner_portal_action("resolve", note="更换比例阀，试机正常")
-        ticket._partner_portal_action("report", file=("report.pdf", PDF, "application/pdf"))
+        ticket._partner_portal_action(
+            "report", file=("report.pdf", PDF, "application/pdf")
+        )
         self.assertEqual(self.ticket_a.state, "resolved")
         for event_type in (
             "ticket.responded",

@@ -34,7 +34,9 @@ class TestPartnerPortalTour(HttpCase):
             event = ticket_events(ticket, event_type)
             self.assertEqual(event.author_id, self.tech_a, event_type)
             self.assertEqual(payload(event)["partner"], self.partner_a.id)
-        self.assertEqual(len(payload(ticket_events(ticket, "ticket.arrived"))["photos"]), 1)
+        self.assertEqual(
+            len(payload(ticket_events(ticket, "ticket.arrived"))["photos"]), 1
+        )
         self.assertEqual(
             ticket_events(ticket, "ticket.resolved").reason, "更换水流传感器，试机正常"
         )
