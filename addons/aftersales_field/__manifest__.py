@@ -23,9 +23,13 @@
         "data/aftersales_qualification_data.xml",
         "views/aftersales_qualification_views.xml",
         "wizard/aftersales_ticket_assign_override_views.xml",
+        "security/aftersales_partner_portal_security.xml",
+        "views/aftersales_partner_portal_templates.xml",
+        "views/aftersales_partner_portal_ticket_views.xml",
     ],
     "demo": [
         "demo/aftersales_field_qualification_demo.xml",
+        "demo/aftersales_field_partner_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -7,3 +7,6 @@ from . import product_template_qualification
 from . import res_company_qualification
 from . import res_config_settings_qualification
 from . import res_partner_qualification
+from . import aftersales_event_partner_portal
+from . import aftersales_ticket_partner
+from . import res_partner_service_partner
