@@ -96,9 +96,24 @@ class AftersalesTicket(models.Model):
         for ticket, vals in zip(tickets, vals_list, strict=True):
             if vals.get("service_partner_id"):
                 ticket._check_partner_assignment(Partner.browse())
+            if ticket.partner_technician_id:
+                ticket._check_assignee_qualifications(
+                    ticket.sudo().partner_technician_id.partner_id
+                )
         return tickets
 
     def write(self, vals):
+        if vals.get("partner_technician_id"):
+            # The partner's technician must hold what the ticket requires, like
+            # our own technicians (aftersales_ticket_qualification.py).
+            # sudo: the partner's user may not read other users' contacts.
+            technician = (
+                self.env["res.users"].sudo().browse(vals["partner_technician_id"])
+            )
+            self.filtered(
+                lambda ticket: ticket.state != "closed"
+                and ticket.partner_technician_id != technician
+            )._check_assignee_qualifications(technician.partner_id)
         if "service_partner_id" not in vals:
             return super().write(vals)
         new_partner = self.env["res.partner"].browse(vals["service_partner_id"])

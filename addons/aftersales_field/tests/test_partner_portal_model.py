@@ -307,3 +307,44 @@ class TestPartnerPortalModel(TransactionCase):
             self.ticket_a.with_user(self.tech_a)._partner_portal_action(
                 "technician", user_id=self.tech_b.id
             )
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerTechnicianQualification(TransactionCase):
+    """A gas appliance job goes only to a partner technician certified for it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        partner_portal_fixture(cls)
+        cls.gas = cls.env.ref("aftersales_field.qualification_type_gas")
+        product = cls.env["product.product"].create(
+            {
+                "name": "燃气热水器 JSQ-T",
+                "aftersales_qualification_type_ids": [(6, 0, cls.gas.ids)],
+            }
+        )
+        cls.ticket_a.with_user(cls.manager).product_id = product
+
+    def test_an_uncertified_partner_technician_is_refused(self):
+        with self.assertRaisesRegex(UserError, "pp_tech_a .*Gas appliance"):
+            self.ticket_a.with_user(self.tech_a)._partner_portal_action(
+                "technician", user_id=self.tech_a.id
+            )
+        self.assertFalse(self.ticket_a.partner_technician_id)
+        with self.assertRaises(UserError):
+            self.ticket_a.with_user(self.manager).partner_technician_id = self.tech_a2
+
+    def test_a_certified_partner_technician_is_assigned(self):
+        self.env["aftersales.qualification"].create(
+            {
+                "partner_id": self.tech_a2.partner_id.id,
+                "type_id": self.gas.id,
+                "issued_on": date(2025, 1, 1),
+                "expires_on": date(2099, 1, 1),
+            }
+        )
+        self.ticket_a.with_user(self.tech_a)._partner_portal_action(
+            "technician", user_id=self.tech_a2.id
+        )
+        self.assertEqual(self.ticket_a.partner_technician_id, self.tech_a2)
