@@ -166,6 +166,22 @@ class AftersalesPartnerPortal(AftersalesPortal):
             ticket, message=message, error=self._partner_job_errors().get(error)
         )
 
+    def _partner_job_parts(self, ticket):
+        """The parts the partner holds in its stock location (for the form)."""
+        location = ticket._partner_portal_stock()
+        if not location:
+            return request.env["product.product"]
+        # sudo: the partner's own stock, which its portal users cannot read.
+        quants = (
+            request.env["stock.quant"]
+            .sudo()
+            .search(
+                [("location_id", "child_of", location.id), ("quantity", ">", 0)],
+                limit=200,
+            )
+        )
+        return quants.product_id
+
     def _render_partner_job(self, ticket, message=None, error=None):
         # sudo: what the partner needs of a job of his company (the site, the
         # deadlines), read after checking the ticket is one (record rules).
@@ -193,6 +209,7 @@ class AftersalesPartnerPortal(AftersalesPortal):
                 lambda line: line.state != "cancelled"
             ),
             technicians=technicians,
+            parts=self._partner_job_parts(ticket),
             page_name="aftersales_partner_job",
             message=message if message in ("done",) else None,
             error=error,
@@ -235,6 +252,13 @@ class AftersalesPartnerPortal(AftersalesPortal):
             values["note"] = post["note"]
         elif action == "technician":
             values["user_id"] = post.get("user_id")
+        elif action == "parts":
+            values.update(
+                product_id=post.get("product_id"),
+                quantity=post.get("quantity"),
+                lot=post.get("lot"),
+                reason=post.get("reason"),
+            )
         try:
             with request.env.cr.savepoint():
                 ticket._partner_portal_action(action, **values)

@@ -22,6 +22,7 @@ PARTNER_PORTAL_ACTIONS = (
     "resolve",
     "report",
     "technician",
+    "parts",
 )
 
 #: Files a signed service report may be.
@@ -406,6 +407,67 @@ class AftersalesTicket(models.Model):
             {"attachment": attachment.id, "sha256": _digest(content)},
         )
         return attachment
+
+    def _aftersales_check_repair_work(self, message):
+        # Inside a partner's portal action the user was checked to be one of the
+        # ticket's service partner (_partner_portal_partner): he works its repair.
+        acting = _ACTING.get()
+        if acting and all(
+            ticket.sudo().service_partner_id.commercial_partner_id.id
+            == acting["partner"]
+            for ticket in self
+        ):
+            return
+        super()._aftersales_check_repair_work(message)
+
+    def _partner_portal_stock(self):
+        """The service partner's stock location (its parts), or an empty one."""
+        # sudo: the partner's users cannot read their company's stock settings.
+        company = self.env.user.partner_id.commercial_partner_id.sudo()
+        return company.aftersales_stock_location_id
+
+    def _partner_portal_parts(
+        self, product_id=None, quantity=None, lot=None, reason=None
+    ):
+        """A part from the partner's stock used on the ticket's repair (made now
+        if the ticket has none in progress). The repair's own checks apply (the
+        location is the partner's, an unapproved part needs a reason, a tracked
+        part its serial); the part enters the ledger with the repair's
+        ``ticket.parts_used`` when the repair ends (at Resolve)."""
+        location = self._partner_portal_stock()
+        if not location:
+            raise UserError(
+                self.env._(
+                    "Your company has no stock location for spare parts: ask the "
+                    "manufacturer's after-sales team to set it on your company."
+                )
+            )
+        product = self.env["product.product"].browse(inputs_int(product_id)).exists()
+        if not product:
+            raise UserError(self.env._("Choose the part you used."))
+        try:
+            quantity = float(quantity or 0)
+        except (TypeError, ValueError):
+            quantity = 0
+        if not 0 < quantity <= 1000:
+            raise UserError(self.env._("The quantity of a part must be positive."))
+        if not self.repair_ids.filtered(
+            lambda repair: repair.state not in ("done", "cancel")
+        ):
+            self.action_create_repair_order()
+        wizard = self.env["aftersales.ticket.parts"].create(
+            {
+                "ticket_id": self.id,
+                "line_type": "add",
+                "product_id": product.id,
+                "quantity": quantity,
+                "location_id": location.id,
+                "lot_name": (lot or "").strip()[:64] or False,
+                "reason": (reason or "").strip()[:256] or False,
+            }
+        )
+        wizard.action_record()
+        return True
 
     def _partner_portal_technician(self, user_id=None):
         user = self.env["res.users"].browse(inputs_int(user_id)).exists()

@@ -76,6 +76,7 @@ class TestPartnerPortalHttp(HttpCase):
             ("acknowledge", {}),
             ("resolve", {"note": "not mine"}),
             ("technician", {"user_id": str(self.tech_a.id)}),
+            ("parts", {"product_id": "1", "quantity": "1"}),
         ):
             response = self.post(self.ticket_b, action, data, token=token)
             self.assertEqual(response.status_code, 404, action)
@@ -89,6 +90,7 @@ class TestPartnerPortalHttp(HttpCase):
         self.assertFalse(self.ticket_b.responded_at)
         self.assertEqual(self.ticket_b.state, "open")
         self.assertFalse(self.ticket_b.partner_technician_id)
+        self.assertFalse(self.ticket_b.repair_ids)
         self.assertFalse(
             self.env["ir.attachment"].search_count(
                 [

@@ -348,3 +348,75 @@ class TestPartnerTechnicianQualification(TransactionCase):
             "technician", user_id=self.tech_a2.id
         )
         self.assertEqual(self.ticket_a.partner_technician_id, self.tech_a2)
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerPortalParts(TransactionCase):
+    """The partner's technician records the parts he used from his company's
+    stock; they enter the ledger under the partner's name when he resolves."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        partner_portal_fixture(cls)
+        env = cls.env
+        Product = env["product.product"]
+        heater = Product.create({"name": "燃气热水器 JSQ-P", "type": "consu"})
+        cls.igniter = Product.create(
+            {"name": "点火针 Igniter P", "type": "consu", "is_storable": True}
+        )
+        heater.aftersales_approved_part_ids = cls.igniter.product_tmpl_id
+        warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", env.company.id)], limit=1
+        )
+        cls.partner_stock = env["stock.location"].create(
+            {
+                "name": "顺德 A 备件库",
+                "usage": "internal",
+                "location_id": warehouse.view_location_id.id,
+            }
+        )
+        cls.partner_a.aftersales_stock_location_id = cls.partner_stock
+        env["stock.quant"]._update_available_quantity(
+            cls.igniter, cls.partner_stock, 5.0
+        )
+        env["stock.quant"]._update_available_quantity(
+            cls.igniter, warehouse.lot_stock_id, 5.0
+        )
+        cls.ticket_a.with_user(cls.manager).product_id = heater
+
+    def test_parts_from_the_partners_stock_enter_the_ledger_at_resolve(self):
+        ticket = self.ticket_a.with_user(self.tech_a)
+        ticket._partner_portal_action("parts", product_id=self.igniter.id, quantity="2")
+        move = self.ticket_a.repair_ids.move_ids
+        self.assertEqual(move.product_id, self.igniter)
+        self.assertEqual(move.product_uom_qty, 2)
+        self.assertEqual(move.location_id, self.partner_stock)
+        ticket._partner_portal_action("arrive", photos=[("site.png", PNG, "image/png")])
+        ticket._partner_portal_action("resolve", note="更换点火针")
+        self.assertEqual(self.ticket_a.repair_ids.state, "done")
+        event = ticket_events(self.ticket_a, "ticket.parts_used")
+        self.assertEqual(event.author_id, self.tech_a)
+        data = payload(event)
+        self.assertEqual(data["by"], "service_partner")
+        self.assertEqual(data["partner"], self.partner_a.id)
+        self.assertEqual([part["qty"] for part in data["parts"]], [2.0])
+
+    def test_other_users_and_bad_input_record_no_part(self):
+        for user in (self.tech_b, self.customer_user):
+            with self.assertRaises(AccessError):
+                self.ticket_a.with_user(user)._partner_portal_action(
+                    "parts", product_id=self.igniter.id, quantity=1
+                )
+        ticket = self.ticket_a.with_user(self.tech_a)
+        for values in (
+            {"product_id": 0, "quantity": 1},
+            {"product_id": self.igniter.id, "quantity": "-1"},
+            {"product_id": self.igniter.id, "quantity": "a lot"},
+        ):
+            with self.assertRaises(UserError):
+                ticket._partner_portal_action("parts", **values)
+        self.assertFalse(self.ticket_a.repair_ids.move_ids)
+        self.partner_a.aftersales_stock_location_id = False
+        with self.assertRaisesRegex(UserError, "no stock location"):
+            ticket._partner_portal_action("parts", product_id=self.igniter.id)

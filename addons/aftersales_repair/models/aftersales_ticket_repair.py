@@ -52,15 +52,9 @@ class AftersalesTicket(models.Model):
         """Make a repair order for the ticket's unit and customer, under warranty
         when the ticket is covered; record it in the ledger."""
         self.ensure_one()
-        user = self.env.user
-        if not (user.has_group(USER_GROUP) or user.has_group(MANAGER_GROUP)):
-            raise AccessError(
-                self.env._(
-                    "Only After-Sales technicians and managers make repair orders."
-                )
-            )
-        # The technician's own tickets (record rules), any ticket for a manager.
-        self.check_access("write")
+        self._aftersales_check_repair_work(
+            self.env._("Only After-Sales technicians and managers make repair orders.")
+        )
         if self.state == "closed":
             raise UserError(
                 self.env._(
@@ -130,6 +124,16 @@ class AftersalesTicket(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
+
+    def _aftersales_check_repair_work(self, message):
+        """Refuse (AccessError ``message``) a user who may not work the repairs
+        of these tickets: After-Sales technicians their own tickets (record
+        rules), managers any. Field service lets a service partner's user work
+        the tickets assigned to his company."""
+        user = self.env.user
+        if not (user.has_group(USER_GROUP) or user.has_group(MANAGER_GROUP)):
+            raise AccessError(message)
+        self.check_access("write")
 
     def action_view_repairs(self):
         self.ensure_one()

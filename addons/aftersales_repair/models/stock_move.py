@@ -152,7 +152,9 @@ class StockMove(models.Model):
         for move in parts:
             # sudo: the ticket's name in the message, whoever adds the part.
             ticket = move.repair_id.sudo().ticket_id
-            if user.has_group(USER_GROUP):
+            # A technician, or a service partner's user on the portal (field
+            # service), takes parts from the locations he holds.
+            if user.has_group(USER_GROUP) or user.share:
                 held = held if held is not None else Location._aftersales_held_by(user)
                 if move.location_id not in held:
                     raise UserError(

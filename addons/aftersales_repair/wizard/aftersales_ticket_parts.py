@@ -1,7 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
-
-USER_GROUP = "aftersales_sla.group_aftersales_user"
+from odoo.exceptions import UserError
 
 
 class AftersalesTicketParts(models.TransientModel):
@@ -112,13 +110,10 @@ class AftersalesTicketParts(models.TransientModel):
     def action_record(self):
         """Check, then write the part on the ticket's repair order."""
         self.ensure_one()
-        if not self.env.user.has_group(USER_GROUP):
-            raise AccessError(
-                self.env._("Only After-Sales technicians and managers record parts.")
-            )
         ticket = self.ticket_id
-        # The technician's own tickets (record rules), any ticket for a manager.
-        ticket.check_access("write")
+        ticket._aftersales_check_repair_work(
+            self.env._("Only After-Sales technicians and managers record parts.")
+        )
         repair = self._open_repair()
         if not repair:
             raise UserError(
