@@ -19,6 +19,11 @@
     "data": [
         "security/ir.model.access.csv",
         "views/aftersales_field_menus.xml",
+        "security/aftersales_maintenance_security.xml",
+        "data/aftersales_maintenance_data.xml",
+        "views/aftersales_maintenance_plan_views.xml",
+        "views/aftersales_maintenance_contract_views.xml",
+        "report/aftersales_maintenance_templates.xml",
     ],
     "demo": [],
     "assets": {
