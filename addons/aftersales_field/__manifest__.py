@@ -25,7 +25,9 @@
         "views/aftersales_maintenance_contract_views.xml",
         "report/aftersales_maintenance_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/aftersales_field_maintenance_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "aftersales_field/static/tests/tours/**/*",
