@@ -182,21 +182,17 @@ class AftersalesMaintenanceSchedule(models.Model):
         is archived, its unit is archived or out of the plan's scope, or its
         contract is not active at ``now`` or ends before the visit is due."""
         keep, drop = self.browse(), self.browse()
-        scope, in_force = {}, {}
+        in_scope = self._in_scope_ids()
+        in_force = {}
         for row in self:
-            plan = row.plan_id
-            contract = plan.contract_id
-            if plan.id not in scope:
-                scope[plan.id] = (
-                    set(plan._scope_units().ids) if plan.active else set()
-                )
+            contract = row.plan_id.contract_id
             if contract.id not in in_force:
                 in_force[contract.id] = (
                     contract.state == "active" and contract._covers_moment(now)
                 )
             end = contract.termination_date or contract.date_end
             if (
-                row.unit_id.id in scope[plan.id]
+                row.id in in_scope
                 and in_force[contract.id]
                 and (not end or row.next_due <= end)
             ):
@@ -204,6 +200,25 @@ class AftersalesMaintenanceSchedule(models.Model):
             else:
                 drop |= row
         return keep, drop
+
+    def _in_scope_ids(self):
+        """Ids of these rows whose unit the plan still maintains (active plan and
+        unit; the unit chosen, or covered by the plan's contract): one query for
+        the batch, whatever the size of the plans' scope."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT s.id FROM aftersales_maintenance_schedule s
+                 JOIN aftersales_maintenance_plan p ON p.id = s.plan_id
+                 JOIN aftersales_unit u ON u.id = s.unit_id
+                WHERE s.id = ANY(%s) AND p.active AND u.active
+                  AND CASE WHEN p.all_units THEN u.contract_id = p.contract_id
+                           ELSE EXISTS (
+                               SELECT 1 FROM aftersales_maintenance_plan_unit_rel r
+                                WHERE r.plan_id = p.id AND r.unit_id = u.id)
+                      END""",
+            [self.ids],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _ticket_vals(self):
         """The maintenance ticket of this row's next visit."""
