@@ -191,6 +191,12 @@ def measure(env, args):
         [plan.id],
     )
     rows = cr.fetchone()[0]
+    # Other plans' visits (if any) are out of the measurement (rolled back).
+    cr.execute(
+        "UPDATE aftersales_maintenance_schedule SET active = false "
+        "WHERE plan_id != %s AND active",
+        [plan.id],
+    )
     # (a) nothing due.
     scans, scan_queries = [], 0
     for _call in range(SCAN_CALLS):

@@ -17,7 +17,7 @@ class MaintenanceCase(RepairCase):
     def setUpClass(cls):
         super().setUpClass()
         # Only the visits of these tests come due (not those of other plans).
-        cls.env["aftersales.maintenance.schedule"].search([]).write({"active": False})
+        cls.env.cr.execute("UPDATE aftersales_maintenance_schedule SET active = false")
         maintenance = cls.env.ref("aftersales_sla.service_type_maintenance")
         cls.maintenance_type = maintenance
         cls.hotel, cls.hotel_contract = cls.customer_contract(
