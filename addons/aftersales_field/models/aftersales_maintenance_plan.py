@@ -114,9 +114,7 @@ class AftersalesMaintenancePlan(models.Model):
         string="Units",
         domain="[('commercial_partner_id', '=', partner_id)]",
     )
-    unit_count = fields.Integer(
-        string="Units in Scope", compute="_compute_unit_count"
-    )
+    unit_count = fields.Integer(string="Units in Scope", compute="_compute_unit_count")
     checklist_ids = fields.One2many(
         "aftersales.maintenance.checklist", "plan_id", string="Checklist", copy=True
     )

@@ -113,9 +113,7 @@ class AftersalesMaintenanceSchedule(models.Model):
     def _due_instant(self, contract, due):
         """The end of due date ``due`` (23:59:59) in the time zone of the
         contract's service hours (else its company's), as naive UTC."""
-        tz_name = (
-            contract.calendar_id.tz or contract.company_id.partner_id.tz or "UTC"
-        )
+        tz_name = contract.calendar_id.tz or contract.company_id.partner_id.tz or "UTC"
         try:
             tz = pytz.timezone(tz_name)
         except pytz.UnknownTimeZoneError:
@@ -270,7 +268,13 @@ class AftersalesMaintenanceSchedule(models.Model):
         for row, ticket in zip(self, tickets, strict=True):
             dates = self._dates_vals(row.plan_id, row.cycle + 1)
             values.append(
-                (row.id, ticket.id, dates["cycle"], dates["next_due"], dates["generate_on"])
+                (
+                    row.id,
+                    ticket.id,
+                    dates["cycle"],
+                    dates["next_due"],
+                    dates["generate_on"],
+                )
             )
         self.env.flush_all()
         self.env.cr.execute(

@@ -82,7 +82,9 @@ class TestMaintenanceGenerate(MaintenanceCase):
         clock = ticket.sla_ids
         self.assertEqual(clock.state, "met")
         self.assertEqual(ticket.sla_status, "met")
-        self.assertFalse(self.env["aftersales.penalty"].search([("ticket_id", "=", ticket.id)]))
+        self.assertFalse(
+            self.env["aftersales.penalty"].search([("ticket_id", "=", ticket.id)])
+        )
         self.assertEqual(
             self.env["aftersales.ticket.sla"]._rebuild_from_ledger(ticket), []
         )

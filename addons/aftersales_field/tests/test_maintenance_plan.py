@@ -26,7 +26,9 @@ class TestMaintenancePlan(MaintenanceCase):
         # A change is recorded again, with the new values.
         plan.interval_months = 6
         self.assertEqual(len(self.planned_events()), 2)
-        self.assertEqual(json.loads(self.planned_events()[-1].payload)["interval_months"], 6)
+        self.assertEqual(
+            json.loads(self.planned_events()[-1].payload)["interval_months"], 6
+        )
 
     def test_plan_of_a_draft_contract_is_not_recorded_yet(self):
         customer, draft = self.customer_contract("Draft hotel", activate=False)
