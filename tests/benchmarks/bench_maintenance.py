@@ -117,7 +117,21 @@ def setup(env, size):
         )
     resize(env, plan, product, customer, size)
     env.cr.commit()
+    vacuum(env, ("aftersales_unit", "aftersales_maintenance_schedule"))
     return plan
+
+
+def vacuum(env, tables):
+    """VACUUM ANALYZE (outside a transaction): the measurements start from clean
+    tables and indexes, whatever earlier rounds rolled back."""
+    connection = env.cr._cnx
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"VACUUM ANALYZE {table}")
+    finally:
+        connection.autocommit = False
 
 
 def resize(env, plan, product, customer, size):
@@ -155,12 +169,14 @@ def resize(env, plan, product, customer, size):
                  ORDER BY id DESC LIMIT %s)""",
             [contract.id, have - size],
         )
-    # A schedule row per unit; every row not due (30 to 119 days ahead).
+    # A schedule row per unit; every row not due (30 to 119 days ahead), written
+    # with its final dates (an update would leave dead index entries behind).
+    due_sql = "CURRENT_DATE + 30 + (u.id %% 90)"
     cr.execute(
-        """INSERT INTO aftersales_maintenance_schedule
+        f"""INSERT INTO aftersales_maintenance_schedule
                (plan_id, company_id, unit_id, active, cycle, next_due, generate_on,
                 create_uid, write_uid, create_date, write_date)
-           SELECT %s, u.company_id, u.id, true, 0, CURRENT_DATE, CURRENT_DATE,
+           SELECT %s, u.company_id, u.id, true, 0, {due_sql}, {due_sql} - 14,
                   1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
              FROM aftersales_unit u
             WHERE u.contract_id = %s
@@ -169,15 +185,14 @@ def resize(env, plan, product, customer, size):
         [plan.id, contract.id, plan.id],
     )
     cr.execute(
-        """UPDATE aftersales_maintenance_schedule
+        f"""UPDATE aftersales_maintenance_schedule s
               SET active = true, cycle = 0, last_ticket_id = NULL,
-                  next_due = CURRENT_DATE + 30 + (unit_id %% 90),
-                  generate_on = CURRENT_DATE + 16 + (unit_id %% 90)
-            WHERE plan_id = %s""",
+                  next_due = {due_sql}, generate_on = {due_sql} - 14
+             FROM aftersales_unit u
+            WHERE u.id = s.unit_id AND s.plan_id = %s
+              AND (NOT s.active OR s.next_due != {due_sql})""",
         [plan.id],
     )
-    cr.execute("ANALYZE aftersales_unit")
-    cr.execute("ANALYZE aftersales_maintenance_schedule")
     env.invalidate_all()
 
 
