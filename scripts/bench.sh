@@ -6,10 +6,12 @@
 #   scripts/bench.sh --only verify --sizes 100000
 #   scripts/bench.sh --only tickets           # the ticket scenario only
 #   scripts/bench.sh --only coverage --coverage-sizes 1000,10000 --rounds 3
+#   scripts/bench.sh --only maintenance --maintenance-sizes 10000,100000 --rounds 3
 #
 # --only chooses the scenario: "append" or "verify" (tests/benchmarks/bench_ledger.py),
 # "tickets" (tests/benchmarks/bench_tickets.py), "watch" (bench_watch.py) or
-# "evaluate" (bench_evaluate.py) or "coverage" (bench_coverage.py). The ticket options
+# "evaluate" (bench_evaluate.py), "coverage" (bench_coverage.py) or "maintenance"
+# (bench_maintenance.py, its --maintenance-sizes and --rounds). The ticket options
 # (--ticket-sizes, --milestone-size, --no-oca) go to the ticket benchmark, the
 # coverage options (--coverage-sizes, --rounds) to the coverage benchmark, every other
 # option to the ledger benchmark.
@@ -42,28 +44,35 @@ ONLY=""
 LEDGER_ARGS=()
 TICKET_ARGS=()
 COVERAGE_ARGS=()
+MAINTENANCE_ARGS=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --only) ONLY="${2:-}"; shift 2 ;;
         --only=*) ONLY="${1#--only=}"; shift ;;
         --ticket-sizes|--milestone-size) TICKET_ARGS+=("$1" "${2:-}"); shift 2 ;;
         --ticket-sizes=*|--milestone-size=*|--no-oca) TICKET_ARGS+=("$1"); shift ;;
-        --coverage-sizes|--rounds) COVERAGE_ARGS+=("$1" "${2:-}"); shift 2 ;;
-        --coverage-sizes=*|--rounds=*) COVERAGE_ARGS+=("$1"); shift ;;
+        --maintenance-sizes) MAINTENANCE_ARGS+=("$1" "${2:-}"); shift 2 ;;
+        --maintenance-sizes=*) MAINTENANCE_ARGS+=("$1"); shift ;;
+        --coverage-sizes) COVERAGE_ARGS+=("$1" "${2:-}"); shift 2 ;;
+        --rounds) COVERAGE_ARGS+=("$1" "${2:-}"); MAINTENANCE_ARGS+=("$1" "${2:-}"); shift 2 ;;
+        --coverage-sizes=*) COVERAGE_ARGS+=("$1"); shift ;;
+        --rounds=*) COVERAGE_ARGS+=("$1"); MAINTENANCE_ARGS+=("$1"); shift ;;
         *) LEDGER_ARGS+=("$1"); shift ;;
     esac
 done
 RUN_WATCH=0
 RUN_EVALUATE=0
 RUN_COVERAGE=0
+RUN_MAINTENANCE=0
 case "$ONLY" in
-    "") RUN_LEDGER=1; RUN_TICKETS=1; RUN_WATCH=1; RUN_EVALUATE=1; RUN_COVERAGE=1 ;;
+    "") RUN_LEDGER=1; RUN_TICKETS=1; RUN_WATCH=1; RUN_EVALUATE=1; RUN_COVERAGE=1; RUN_MAINTENANCE=1 ;;
     append|verify) RUN_LEDGER=1; RUN_TICKETS=0; LEDGER_ARGS+=(--only "$ONLY") ;;
     tickets) RUN_LEDGER=0; RUN_TICKETS=1 ;;
     watch) RUN_LEDGER=0; RUN_TICKETS=0; RUN_WATCH=1 ;;
     evaluate) RUN_LEDGER=0; RUN_TICKETS=0; RUN_EVALUATE=1 ;;
     coverage) RUN_LEDGER=0; RUN_TICKETS=0; RUN_COVERAGE=1 ;;
-    *) die "--only: append, verify, tickets, watch, evaluate or coverage, not '$ONLY'" ;;
+    maintenance) RUN_LEDGER=0; RUN_TICKETS=0; RUN_MAINTENANCE=1 ;;
+    *) die "--only: append, verify, tickets, watch, evaluate, coverage or maintenance, not '$ONLY'" ;;
 esac
 
 bash "$PROJECT_DIR/scripts/setup.sh"
@@ -205,4 +214,10 @@ if [ "$RUN_COVERAGE" = 1 ]; then
         --base-db "$BENCH_BASE_DB" --base-rc "$BASE_CONF" \
         --output "$PROJECT_DIR/docs/benchmarks.md" "${COVERAGE_ARGS[@]}"
     log "coverage results written to docs/benchmarks.md"
+fi
+
+if [ "$RUN_MAINTENANCE" = 1 ]; then
+    ODOO_RC="$CONF" "$VENV/bin/python" tests/benchmarks/bench_maintenance.py --db "$BENCH_DB" \
+        --output "$PROJECT_DIR/docs/benchmarks.md" "${MAINTENANCE_ARGS[@]}"
+    log "maintenance results written to docs/benchmarks.md"
 fi

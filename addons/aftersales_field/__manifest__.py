@@ -26,10 +26,16 @@
         "security/aftersales_partner_portal_security.xml",
         "views/aftersales_partner_portal_templates.xml",
         "views/aftersales_partner_portal_ticket_views.xml",
+        "security/aftersales_maintenance_security.xml",
+        "data/aftersales_maintenance_data.xml",
+        "views/aftersales_maintenance_plan_views.xml",
+        "views/aftersales_maintenance_contract_views.xml",
+        "report/aftersales_maintenance_templates.xml",
     ],
     "demo": [
         "demo/aftersales_field_qualification_demo.xml",
         "demo/aftersales_field_partner_portal_demo.xml",
+        "demo/aftersales_field_maintenance_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

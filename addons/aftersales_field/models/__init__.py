@@ -10,3 +10,12 @@ from . import res_partner_qualification
 from . import aftersales_event_partner_portal
 from . import aftersales_ticket_partner
 from . import res_partner_service_partner
+from . import aftersales_event_maintenance
+from . import aftersales_maintenance_plan
+from . import aftersales_maintenance_checklist
+from . import aftersales_maintenance_schedule
+from . import aftersales_maintenance_check
+from . import aftersales_maintenance_unit
+from . import aftersales_maintenance_contract
+from . import aftersales_maintenance_statement
+from . import aftersales_ticket_maintenance

@@ -1,0 +1,11 @@
+from odoo import api, models
+
+
+class AftersalesEvent(models.Model):
+    _inherit = "aftersales.event"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _get_event_types(self):
+        return super()._get_event_types() + [
+            ("contract.maintenance_planned", self.env._("Maintenance planned")),
+        ]
