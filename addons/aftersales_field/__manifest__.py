@@ -19,6 +19,9 @@
     "data": [
         "security/ir.model.access.csv",
         "views/aftersales_field_menus.xml",
+        "security/aftersales_settlement_security.xml",
+        "views/aftersales_partner_settlement_views.xml",
+        "views/aftersales_settlement_portal_templates.xml",
     ],
     "demo": [],
     "assets": {

@@ -1,0 +1,2 @@
+from . import aftersales_settlement_amend_fee
+from . import aftersales_settlement_adjust
