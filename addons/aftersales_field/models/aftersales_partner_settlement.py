@@ -198,13 +198,26 @@ class AftersalesPartnerSettlement(models.Model):
                     door.refuse(self, guarded)
         Contract = self.env["aftersales.contract"]
         for vals in vals_list:
+            vals.setdefault("date_from", _last_month_start())
+            vals.setdefault(
+                "date_to",
+                fields.Date.to_date(vals["date_from"])
+                + relativedelta(months=1, days=-1),
+            )
+            self._check_period_vals(vals["date_from"], vals["date_to"])
             if vals.get("contract_id") and "company_id" not in vals:
                 vals["company_id"] = Contract.browse(vals["contract_id"]).company_id.id
-        contracts = Contract.browse([v["contract_id"] for v in vals_list if v.get("contract_id")])
+        contracts = Contract.browse(
+            [vals["contract_id"] for vals in vals_list if vals.get("contract_id")]
+        )
         self._lock_contracts(contracts)
+        for vals in vals_list:
+            if vals.get("contract_id") and vals.get("state", "draft") != "cancelled":
+                self._check_not_settled(
+                    vals["contract_id"], vals["date_from"], vals["date_to"]
+                )
         settlements = super().create(vals_list)
         settlements._check_contract()
-        settlements._check_not_settled()
         return settlements
 
     def write(self, vals):
@@ -234,10 +247,20 @@ class AftersalesPartnerSettlement(models.Model):
                 self.contract_id
                 | self.env["aftersales.contract"].browse(vals.get("contract_id"))
             )
+            for settlement in self:
+                date_from = vals.get("date_from", settlement.date_from)
+                date_to = vals.get("date_to", settlement.date_to)
+                self._check_period_vals(date_from, date_to)
+                if settlement.state != "cancelled":
+                    self._check_not_settled(
+                        vals.get("contract_id", settlement.contract_id.id),
+                        date_from,
+                        date_to,
+                        exclude=settlement,
+                    )
         result = super().write(vals)
         if moved:
             self._check_contract()
-            self._check_not_settled()
             # The lines of another contract or period are stale: compute again.
             with door.opened(SETTLEMENT, SETTLEMENT_LINE):
                 self._reset_lines()
@@ -272,6 +295,16 @@ class AftersalesPartnerSettlement(models.Model):
             [contracts.ids],
         )
 
+    def _check_period_vals(self, date_from, date_to):
+        if (
+            date_from
+            and date_to
+            and fields.Date.to_date(date_from) > fields.Date.to_date(date_to)
+        ):
+            raise UserError(
+                self.env._("A settlement's period ends on or after its start.")
+            )
+
     def _check_contract(self):
         for settlement in self:
             contract = settlement.contract_id.sudo()
@@ -290,39 +323,34 @@ class AftersalesPartnerSettlement(models.Model):
                         contract=contract.display_name,
                     )
                 )
-            if settlement.date_from > settlement.date_to:
-                raise UserError(
-                    self.env._("A settlement's period ends on or after its start.")
-                )
 
-    def _check_not_settled(self):
-        """Refuse a period overlapping another settlement of the contract (not
-        cancelled)."""
-        for settlement in self.filtered(lambda s: s.state != "cancelled"):
-            other = self.sudo().search(
-                [
-                    ("id", "!=", settlement.id),
-                    ("contract_id", "=", settlement.contract_id.id),
-                    ("state", "!=", "cancelled"),
-                    ("date_from", "<=", settlement.date_to),
-                    ("date_to", ">=", settlement.date_from),
-                ],
-                limit=1,
-            )
-            if other:
-                raise UserError(
-                    self.env._(
-                        "Contract %(contract)s is already settled from %(start)s to "
-                        "%(end)s (%(settlement)s, %(state)s): a period is settled "
-                        "once. Cancel that settlement first, or choose another "
-                        "period.",
-                        contract=settlement.contract_id.display_name,
-                        start=other.date_from,
-                        end=other.date_to,
-                        settlement=other.display_name,
-                        state=other._state_label(),
-                    )
+    @api.model
+    def _check_not_settled(self, contract_id, date_from, date_to, exclude=None):
+        """Refuse a period of ``contract_id`` overlapping another settlement of
+        it (not cancelled). Called under the contract's row lock."""
+        other = self.sudo().search(
+            [
+                ("id", "not in", exclude.ids if exclude else []),
+                ("contract_id", "=", contract_id),
+                ("state", "!=", "cancelled"),
+                ("date_from", "<=", date_to),
+                ("date_to", ">=", date_from),
+            ],
+            limit=1,
+        )
+        if other:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s is already settled from %(start)s to "
+                    "%(end)s (%(settlement)s, %(state)s): a period is settled once. "
+                    "Cancel that settlement first, or choose another period.",
+                    contract=other.contract_id.display_name,
+                    start=other.date_from,
+                    end=other.date_to,
+                    settlement=other.display_name,
+                    state=other._state_label(),
                 )
+            )
 
     def _check_manager(self):
         if not self.env.user.has_group("aftersales_sla.group_aftersales_manager"):
