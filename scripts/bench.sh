@@ -9,10 +9,11 @@
 #
 # --only chooses the scenario: "append" or "verify" (tests/benchmarks/bench_ledger.py),
 # "tickets" (tests/benchmarks/bench_tickets.py), "watch" (bench_watch.py) or
-# "evaluate" (bench_evaluate.py) or "coverage" (bench_coverage.py). The ticket options
-# (--ticket-sizes, --milestone-size, --no-oca) go to the ticket benchmark, the
-# coverage options (--coverage-sizes, --rounds) to the coverage benchmark, every other
-# option to the ledger benchmark.
+# "evaluate" (bench_evaluate.py) or "coverage" (bench_coverage.py) or "settlement"
+# (bench_settlement.py). The ticket options (--ticket-sizes, --milestone-size,
+# --no-oca) go to the ticket benchmark, the coverage options (--coverage-sizes,
+# --rounds) to the coverage benchmark, --settlement-sizes to the settlement
+# benchmark, every other option to the ledger benchmark.
 #
 # The benchmark database (BENCH_DB) has every project addon; the coverage scenario
 # also needs BENCH_BASE_DB, the same without aftersales_repair (aftersales_sla and
@@ -42,6 +43,7 @@ ONLY=""
 LEDGER_ARGS=()
 TICKET_ARGS=()
 COVERAGE_ARGS=()
+SETTLEMENT_ARGS=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --only) ONLY="${2:-}"; shift 2 ;;
@@ -50,12 +52,15 @@ while [ $# -gt 0 ]; do
         --ticket-sizes=*|--milestone-size=*|--no-oca) TICKET_ARGS+=("$1"); shift ;;
         --coverage-sizes|--rounds) COVERAGE_ARGS+=("$1" "${2:-}"); shift 2 ;;
         --coverage-sizes=*|--rounds=*) COVERAGE_ARGS+=("$1"); shift ;;
+        --settlement-sizes) SETTLEMENT_ARGS+=("$1" "${2:-}"); shift 2 ;;
+        --settlement-sizes=*) SETTLEMENT_ARGS+=("$1"); shift ;;
         *) LEDGER_ARGS+=("$1"); shift ;;
     esac
 done
 RUN_WATCH=0
 RUN_EVALUATE=0
 RUN_COVERAGE=0
+RUN_SETTLEMENT=0
 case "$ONLY" in
     "") RUN_LEDGER=1; RUN_TICKETS=1; RUN_WATCH=1; RUN_EVALUATE=1; RUN_COVERAGE=1 ;;
     append|verify) RUN_LEDGER=1; RUN_TICKETS=0; LEDGER_ARGS+=(--only "$ONLY") ;;
@@ -63,7 +68,8 @@ case "$ONLY" in
     watch) RUN_LEDGER=0; RUN_TICKETS=0; RUN_WATCH=1 ;;
     evaluate) RUN_LEDGER=0; RUN_TICKETS=0; RUN_EVALUATE=1 ;;
     coverage) RUN_LEDGER=0; RUN_TICKETS=0; RUN_COVERAGE=1 ;;
-    *) die "--only: append, verify, tickets, watch, evaluate or coverage, not '$ONLY'" ;;
+    settlement) RUN_LEDGER=0; RUN_TICKETS=0; RUN_SETTLEMENT=1 ;;
+    *) die "--only: append, verify, tickets, watch, evaluate, coverage or settlement, not '$ONLY'" ;;
 esac
 
 bash "$PROJECT_DIR/scripts/setup.sh"
@@ -208,4 +214,14 @@ if [ "$RUN_COVERAGE" = 1 ]; then
         --base-db "$BENCH_BASE_DB" --base-rc "$BASE_CONF" \
         --output "$PROJECT_DIR/docs/benchmarks.md" "${COVERAGE_ARGS[@]}"
     log "coverage results written to docs/benchmarks.md"
+fi
+
+if [ "$RUN_SETTLEMENT" = 1 ]; then
+    if [ "$(module_state "$BENCH_DB" aftersales_field)" != "installed" ]; then
+        log "installing aftersales_field in the benchmark database $BENCH_DB"
+        update_addons "$BENCH_DB" "$CONF" -i aftersales_field
+    fi
+    "$VENV/bin/python" tests/benchmarks/bench_settlement.py --db "$BENCH_DB" \
+        --output "$PROJECT_DIR/docs/benchmarks.md" "${SETTLEMENT_ARGS[@]}"
+    log "settlement results written to docs/benchmarks.md"
 fi

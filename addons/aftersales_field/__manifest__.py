@@ -23,7 +23,9 @@
         "views/aftersales_partner_settlement_views.xml",
         "views/aftersales_settlement_portal_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/aftersales_field_settlement_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "aftersales_field/static/tests/tours/**/*",
