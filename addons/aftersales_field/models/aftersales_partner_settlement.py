@@ -85,7 +85,10 @@ class AftersalesPartnerSettlement(models.Model):
     )
     currency_id = fields.Many2one(related="contract_id.currency_id", store=True)
     date_from = fields.Date(
-        string="From", required=True, default=_last_month_start, tracking=True
+        string="From",
+        required=True,
+        default=lambda self: _last_month_start(),
+        tracking=True,
     )
     date_to = fields.Date(
         string="To",
