@@ -126,10 +126,20 @@ def settlement_setup(env, size):
     wanted = penalty_count(size) - Penalty.search_count(
         [("contract_id", "=", partner_contract.id), ("state", "=", "confirmed")]
     )
+    new = Penalty.browse()
     for _number in range(max(0, wanted)):
-        Penalty._assess_manual(
+        new |= Penalty._assess_manual(
             partner_contract, PENALTY_AMOUNT, "Benchmark: late on site"
-        ).action_confirm()
+        )
+    new.action_confirm()
+    # Generated data: assessed last month, as the breaches of last month's jobs
+    # would be (a settlement deducts those assessed up to its end).
+    env.flush_all()
+    env.cr.execute(
+        "UPDATE aftersales_penalty SET assessed_at = %s WHERE contract_id = %s",
+        [datetime.combine(last_month()[1], datetime.min.time()), partner_contract.id],
+    )
+    env.invalidate_all()
     env.cr.commit()
     make_jobs(env, size, customer, contract, partner, lock, part)
     env.cr.commit()
@@ -165,7 +175,7 @@ def make_jobs(env, size, customer, contract, partner, lock, part):
                   r, r + interval '1 hour', r + interval '3 hours',
                   r + interval '5 hours', 1, 1, now(), now()
              FROM (SELECT n, %(first)s::timestamp
-                          + make_interval(days => n %% %(days)s, hours => 1 + n %% 12) AS r
+                          + make_interval(days => n %% %(days)s, hours => n %% 8) AS r
                      FROM generate_series(0, %(size)s - 1) AS n) AS jobs""",
         {
             "company": contract.company_id.id,

@@ -487,10 +487,11 @@ def settlement_section(results):
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
         growth = large["elapsed_s"] / small["elapsed_s"]
+        shape = "about linear" if growth < 13 else "worse than linear"
         lines += [
             "",
             f"Growth: {large['jobs'] / small['jobs']:.0f}x the jobs take "
-            f"{growth:.1f}x the time ({'about linear' if growth < 13 else 'worse than linear'}); "
+            f"{growth:.1f}x the time ({shape}); "
             f"Compute reads the jobs, repair hours and parts in a fixed number of "
             f"batched queries ({small['compute_queries']:,} and "
             f"{large['compute_queries']:,} queries).",

@@ -44,9 +44,7 @@ class AftersalesSettlementPortal(CustomerPortal):
 
     def _get_settlement(self, settlement_id):
         """The settlement if the user may read it (record rules), else None."""
-        settlement = request.env["aftersales.partner.settlement"].browse(
-            settlement_id
-        )
+        settlement = request.env["aftersales.partner.settlement"].browse(settlement_id)
         try:
             settlement.check_access("read")
             if not settlement.exists():
@@ -100,7 +98,7 @@ class AftersalesSettlementPortal(CustomerPortal):
         settlement = self._get_settlement(settlement_id)
         if not settlement:
             return request.redirect("/my")
-        line = settlement.line_ids.filtered(lambda l: l.id == line_id)
+        line = settlement.line_ids.filtered(lambda rec: rec.id == line_id)
         if not line:
             return request.redirect("/my")
         url = f"/my/settlements/{settlement.id}"

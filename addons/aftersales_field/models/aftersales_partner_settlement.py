@@ -133,9 +133,7 @@ class AftersalesPartnerSettlement(models.Model):
     amount_deductions = fields.Monetary(
         string="Penalty Deductions Total", readonly=True, copy=False, tracking=True
     )
-    amount_net = fields.Monetary(
-        string="Net", readonly=True, copy=False, tracking=True
-    )
+    amount_net = fields.Monetary(string="Net", readonly=True, copy=False, tracking=True)
     move_id = fields.Many2one(
         "account.move",
         string="Vendor Bill",
@@ -180,7 +178,9 @@ class AftersalesPartnerSettlement(models.Model):
     def _compute_disputed_count(self):
         for settlement in self:
             settlement.disputed_count = len(
-                settlement.line_ids.filtered(lambda l: l.dispute_state == "disputed")
+                settlement.line_ids.filtered(
+                    lambda line: line.dispute_state == "disputed"
+                )
             )
 
     # ------------------------------------------------------------------
@@ -230,9 +230,7 @@ class AftersalesPartnerSettlement(models.Model):
                 door.refuse(
                     self,
                     guarded,
-                    hint=self.env._(
-                        "Use Compute, Confirm, Create Bill or Cancel."
-                    ),
+                    hint=self.env._("Use Compute, Confirm, Create Bill or Cancel."),
                 )
         moved = DRAFT_FIELDS.intersection(vals)
         if moved:
@@ -770,6 +768,7 @@ class AftersalesPartnerSettlement(models.Model):
                 )
         moves = self.env["account.move"]
         for settlement in self:
+            partner = settlement.partner_id.commercial_partner_id
             with self.env.cr.savepoint():
                 bill = (
                     self.env["account.move"]
@@ -777,7 +776,7 @@ class AftersalesPartnerSettlement(models.Model):
                     .create(
                         {
                             "move_type": "in_invoice",
-                            "partner_id": settlement.partner_id.commercial_partner_id.id,
+                            "partner_id": partner.id,
                             "currency_id": settlement.currency_id.id,
                             "invoice_date": fields.Date.context_today(self),
                             "invoice_origin": settlement.contract_id.name,

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from odoo.addons.aftersales_sla.tools import door
 
@@ -37,7 +37,9 @@ class AftersalesPartnerSettlementLine(models.Model):
         ondelete="cascade",
         readonly=True,
     )
-    company_id = fields.Many2one(related="settlement_id.company_id", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
     currency_id = fields.Many2one(related="settlement_id.currency_id")
     ticket_id = fields.Many2one(
         "aftersales.ticket",
@@ -59,9 +61,7 @@ class AftersalesPartnerSettlementLine(models.Model):
         readonly=True, help="Parts: the product's cost, before the markup."
     )
     price_unit = fields.Monetary(string="Unit Price", readonly=True)
-    amount = fields.Monetary(
-        compute="_compute_amount", store=True, readonly=True, aggregator="sum"
-    )
+    amount = fields.Monetary(readonly=True, aggregator="sum")
     dispute_state = fields.Selection(
         [
             ("none", "Not Disputed"),
@@ -86,11 +86,6 @@ class AftersalesPartnerSettlementLine(models.Model):
         help="The disputed line this line adjusts.",
     )
 
-    @api.depends("quantity", "price_unit")
-    def _compute_amount(self):
-        for line in self:
-            line.amount = line.currency_id.round(line.quantity * line.price_unit)
-
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -103,6 +98,18 @@ class AftersalesPartnerSettlementLine(models.Model):
                     "A settlement's lines are computed from the partner's jobs "
                     "(Compute); they cannot be created directly."
                 )
+            )
+        settlements = self.env["aftersales.partner.settlement"].browse(
+            {vals["settlement_id"] for vals in vals_list}
+        )
+        by_id = {settlement.id: settlement for settlement in settlements}
+        for vals in vals_list:
+            # The amount is the line's price: set here, in one pass, rather than
+            # computed and written back for each line of a large statement.
+            settlement = by_id[vals["settlement_id"]]
+            vals["company_id"] = settlement.company_id.id
+            vals["amount"] = settlement.currency_id.round(
+                vals.get("quantity", 0.0) * vals.get("price_unit", 0.0)
             )
         return super().create(vals_list)
 
@@ -118,9 +125,7 @@ class AftersalesPartnerSettlementLine(models.Model):
         if not door.is_open(SETTLEMENT_LINE) and any(
             line.settlement_id.state != "draft" for line in self
         ):
-            raise UserError(
-                self.env._("The lines of a confirmed settlement are kept.")
-            )
+            raise UserError(self.env._("The lines of a confirmed settlement are kept."))
 
     # ------------------------------------------------------------------
     # Disputes
@@ -145,9 +150,7 @@ class AftersalesPartnerSettlementLine(models.Model):
                 )
             )
         if self.dispute_state != "none" or self.adjusted_line_id:
-            raise UserError(
-                self.env._("This line is already disputed or settled.")
-            )
+            raise UserError(self.env._("This line is already disputed or settled."))
         # sudo: the portal user has no write access; the checks above are its
         # right to dispute its own statement's line.
         line = self.sudo()
@@ -187,9 +190,7 @@ class AftersalesPartnerSettlementLine(models.Model):
         if outcome not in ("uphold", "adjust"):
             raise UserError(self.env._("Uphold the line or adjust it."))
         currency = settlement.currency_id
-        if outcome == "adjust" and (
-            amount is None or currency.is_zero(amount or 0.0)
-        ):
+        if outcome == "adjust" and (amount is None or currency.is_zero(amount or 0.0)):
             raise UserError(
                 self.env._("Give the adjustment's amount (positive or negative).")
             )

@@ -60,7 +60,9 @@ class SettlementCase(RepairOrderCase):
         )
         cls.manager.groups_id |= env.ref("account.group_account_invoice")
         cls.plain_manager = new_test_user(
-            env, "settle_plain_manager", groups="aftersales_sla.group_aftersales_manager"
+            env,
+            "settle_plain_manager",
+            groups="aftersales_sla.group_aftersales_manager",
         )
         cls.portal_user = new_test_user(
             env,
@@ -83,9 +85,7 @@ class SettlementCase(RepairOrderCase):
         # penalties assessed now fall in the period.
         cls.period = {
             "date_from": date(2026, 11, 1),
-            "date_to": max(
-                date(2026, 11, 30), fields.Date.today() + timedelta(days=1)
-            ),
+            "date_to": max(date(2026, 11, 30), fields.Date.today() + timedelta(days=1)),
         }
 
     @classmethod
@@ -130,7 +130,8 @@ class SettlementCase(RepairOrderCase):
                 self.add_part(repair, qty=parts)
         if arrive:
             ticket.action_arrive(
-                when=shanghai(2026, 11, day - 1, 14, 0), reason="Entered from the job sheet"
+                when=shanghai(2026, 11, day - 1, 14, 0),
+                reason="Entered from the job sheet",
             )
         ticket.action_resolve(
             when=shanghai(2026, 11, day, 9, 0), reason="Entered from the job sheet"
@@ -147,9 +148,12 @@ class SettlementCase(RepairOrderCase):
         return penalty.with_env(self.env)
 
     def settle(self, contract=None, user=None, **values):
-        return (
-            self.Settlement.with_user(user or self.manager)
-            .create(dict(self.period, contract_id=(contract or self.partner_contract).id, **values))
+        return self.Settlement.with_user(user or self.manager).create(
+            dict(
+                self.period,
+                contract_id=(contract or self.partner_contract).id,
+                **values,
+            )
         )
 
     def events(self, settlement, event_type):
@@ -176,9 +180,7 @@ class TestSettlementFlow(SettlementCase):
         self.penalty(99, contract=self.other_partner_contract)
         settlement = self.settle()
         settlement.action_compute()
-        by_kind = {
-            (line.ticket_id, line.kind): line for line in settlement.line_ids
-        }
+        by_kind = {(line.ticket_id, line.kind): line for line in settlement.line_ids}
         self.assertEqual(
             set(by_kind),
             {(full, "visit"), (full, "labour"), (full, "parts"), (no_visit, "labour")},
@@ -217,7 +219,9 @@ class TestSettlementFlow(SettlementCase):
                         for name in ("product_id", "name", "uom_id", "price_unit")
                     },
                     id=fee.id,
-                    cost_plus_percent=20.0 if fee == parts_line else fee.cost_plus_percent,
+                    cost_plus_percent=20.0
+                    if fee == parts_line
+                    else fee.cost_plus_percent,
                 )
                 for fee in self.partner_contract.fee_line_ids
             ]
@@ -298,16 +302,15 @@ class TestSettlementFlow(SettlementCase):
             self.settle()
         self.assertEqual(self.Settlement.search_count([]), count)
         # Moving another settlement onto the period is refused too.
-        december = self.settle(
-            date_from=date(2027, 1, 1), date_to=date(2027, 1, 31)
-        )
+        december = self.settle(date_from=date(2027, 1, 1), date_to=date(2027, 1, 31))
         with self.refused(UserError, "already settled"):
             december.write({"date_from": date(2026, 11, 30)})
         # The database refuses it as well (two transactions that both passed
         # the check): the exclusion constraint.
         self.env.flush_all()
-        with self.assertRaises(psycopg2.errors.ExclusionViolation), mute_logger(
-            "odoo.sql_db"
+        with (
+            self.assertRaises(psycopg2.errors.ExclusionViolation),
+            mute_logger("odoo.sql_db"),
         ):
             self.env.cr.execute(
                 """INSERT INTO aftersales_partner_settlement

@@ -23,7 +23,7 @@ class TestSettlementPortal(SettlementCase, HttpCase):
         self.settlement = self.settle()
         self.settlement.action_compute()
         self.settlement.action_confirm()
-        self.line = self.settlement.line_ids.filtered(lambda l: l.kind == "visit")
+        self.line = self.settlement.line_ids.filtered(lambda line: line.kind == "visit")
         self.other = self.settle(contract=self.other_partner_contract)
         self.other.action_compute()
 
@@ -48,9 +48,7 @@ class TestSettlementPortal(SettlementCase, HttpCase):
 
         self.authenticate("settle_other_portal", "settle_other_portal")
         response = self.url_open(f"/my/settlements/{self.settlement.id}")
-        self.assertFalse(
-            response.url.endswith(f"/my/settlements/{self.settlement.id}")
-        )
+        self.assertFalse(response.url.endswith(f"/my/settlements/{self.settlement.id}"))
         self.assertNotIn(self.job_ticket.number, response.text)
         listing = self.page("/my/settlements").text
         self.assertNotIn(f'data-settlement-id="{self.settlement.id}"', listing)

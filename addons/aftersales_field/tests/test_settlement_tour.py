@@ -1,7 +1,7 @@
 """Browser tour (Chromium): the manager settles last month of a service partner,
 in English and in Chinese (static/tests/tours/aftersales_settlement_tour.js)."""
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
