@@ -10,11 +10,12 @@
 #
 # --only chooses the scenario: "append" or "verify" (tests/benchmarks/bench_ledger.py),
 # "tickets" (tests/benchmarks/bench_tickets.py), "watch" (bench_watch.py) or
-# "evaluate" (bench_evaluate.py), "coverage" (bench_coverage.py) or "maintenance"
-# (bench_maintenance.py, its --maintenance-sizes and --rounds). The ticket options
-# (--ticket-sizes, --milestone-size, --no-oca) go to the ticket benchmark, the
-# coverage options (--coverage-sizes, --rounds) to the coverage benchmark, every other
-# option to the ledger benchmark.
+# "evaluate" (bench_evaluate.py), "coverage" (bench_coverage.py), "maintenance"
+# (bench_maintenance.py, its --maintenance-sizes and --rounds) or "settlement"
+# (bench_settlement.py, its --settlement-sizes). The ticket options (--ticket-sizes,
+# --milestone-size, --no-oca) go to the ticket benchmark, the coverage options
+# (--coverage-sizes, --rounds) to the coverage benchmark, every other option to the
+# ledger benchmark.
 #
 # The benchmark database (BENCH_DB) has every project addon; the coverage scenario
 # also needs BENCH_BASE_DB, the same without aftersales_repair (aftersales_sla and
@@ -45,6 +46,7 @@ LEDGER_ARGS=()
 TICKET_ARGS=()
 COVERAGE_ARGS=()
 MAINTENANCE_ARGS=()
+SETTLEMENT_ARGS=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --only) ONLY="${2:-}"; shift 2 ;;
@@ -57,6 +59,8 @@ while [ $# -gt 0 ]; do
         --rounds) COVERAGE_ARGS+=("$1" "${2:-}"); MAINTENANCE_ARGS+=("$1" "${2:-}"); shift 2 ;;
         --coverage-sizes=*) COVERAGE_ARGS+=("$1"); shift ;;
         --rounds=*) COVERAGE_ARGS+=("$1"); MAINTENANCE_ARGS+=("$1"); shift ;;
+        --settlement-sizes) SETTLEMENT_ARGS+=("$1" "${2:-}"); shift 2 ;;
+        --settlement-sizes=*) SETTLEMENT_ARGS+=("$1"); shift ;;
         *) LEDGER_ARGS+=("$1"); shift ;;
     esac
 done
@@ -64,15 +68,18 @@ RUN_WATCH=0
 RUN_EVALUATE=0
 RUN_COVERAGE=0
 RUN_MAINTENANCE=0
+RUN_SETTLEMENT=0
 case "$ONLY" in
-    "") RUN_LEDGER=1; RUN_TICKETS=1; RUN_WATCH=1; RUN_EVALUATE=1; RUN_COVERAGE=1; RUN_MAINTENANCE=1 ;;
+    "") RUN_LEDGER=1; RUN_TICKETS=1; RUN_WATCH=1; RUN_EVALUATE=1; RUN_COVERAGE=1
+        RUN_MAINTENANCE=1; RUN_SETTLEMENT=1 ;;
     append|verify) RUN_LEDGER=1; RUN_TICKETS=0; LEDGER_ARGS+=(--only "$ONLY") ;;
     tickets) RUN_LEDGER=0; RUN_TICKETS=1 ;;
     watch) RUN_LEDGER=0; RUN_TICKETS=0; RUN_WATCH=1 ;;
     evaluate) RUN_LEDGER=0; RUN_TICKETS=0; RUN_EVALUATE=1 ;;
     coverage) RUN_LEDGER=0; RUN_TICKETS=0; RUN_COVERAGE=1 ;;
     maintenance) RUN_LEDGER=0; RUN_TICKETS=0; RUN_MAINTENANCE=1 ;;
-    *) die "--only: append, verify, tickets, watch, evaluate, coverage or maintenance, not '$ONLY'" ;;
+    settlement) RUN_LEDGER=0; RUN_TICKETS=0; RUN_SETTLEMENT=1 ;;
+    *) die "--only: append, verify, tickets, watch, evaluate, coverage, maintenance or settlement, not '$ONLY'" ;;
 esac
 
 bash "$PROJECT_DIR/scripts/setup.sh"
@@ -220,4 +227,10 @@ if [ "$RUN_MAINTENANCE" = 1 ]; then
     ODOO_RC="$CONF" "$VENV/bin/python" tests/benchmarks/bench_maintenance.py --db "$BENCH_DB" \
         --output "$PROJECT_DIR/docs/benchmarks.md" "${MAINTENANCE_ARGS[@]}"
     log "maintenance results written to docs/benchmarks.md"
+fi
+
+if [ "$RUN_SETTLEMENT" = 1 ]; then
+    "$VENV/bin/python" tests/benchmarks/bench_settlement.py --db "$BENCH_DB" \
+        --output "$PROJECT_DIR/docs/benchmarks.md" "${SETTLEMENT_ARGS[@]}"
+    log "settlement results written to docs/benchmarks.md"
 fi

@@ -31,11 +31,15 @@
         "views/aftersales_maintenance_plan_views.xml",
         "views/aftersales_maintenance_contract_views.xml",
         "report/aftersales_maintenance_templates.xml",
+        "security/aftersales_settlement_security.xml",
+        "views/aftersales_partner_settlement_views.xml",
+        "views/aftersales_settlement_portal_templates.xml",
     ],
     "demo": [
         "demo/aftersales_field_qualification_demo.xml",
         "demo/aftersales_field_partner_portal_demo.xml",
         "demo/aftersales_field_maintenance_demo.xml",
+        "demo/aftersales_field_settlement_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,1 +1,2 @@
 from . import aftersales_partner_portal
+from . import aftersales_settlement_portal

@@ -19,3 +19,9 @@ from . import aftersales_maintenance_unit
 from . import aftersales_maintenance_contract
 from . import aftersales_maintenance_statement
 from . import aftersales_ticket_maintenance
+from . import aftersales_event_settlement
+from . import aftersales_partner_settlement
+from . import aftersales_partner_settlement_contract
+from . import aftersales_partner_settlement_fee
+from . import aftersales_partner_settlement_line
+from . import aftersales_partner_settlement_product

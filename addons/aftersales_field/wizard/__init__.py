@@ -1,1 +1,3 @@
 from . import aftersales_ticket_assign_override
+from . import aftersales_settlement_amend_fee
+from . import aftersales_settlement_adjust
