@@ -506,6 +506,8 @@ def maintenance_section(results):
         "running resolution clocks and `ticket.reported` events as rows made due, "
         "and their checklist points.",
     ]
+
+
 def settlement_section(results):
     """A month's settlement of a service partner's jobs, and its growth."""
     lines = [
