@@ -48,7 +48,7 @@ def _digest(content):
 
 
 class AftersalesTicket(models.Model):
-    _inherit = "aftersales.ticket"
+    _inherit = "aftersales.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     partner_technician_id = fields.Many2one(
         "res.users",

@@ -28,7 +28,7 @@ def _overriding(ticket_ids):
 
 
 class AftersalesTicket(models.Model):
-    _inherit = "aftersales.ticket"
+    _inherit = "aftersales.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     required_qualification_type_ids = fields.Many2many(
         "aftersales.qualification.type",

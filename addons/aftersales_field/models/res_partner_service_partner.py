@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     is_aftersales_service_partner = fields.Boolean(
         string="Is a Service Partner",
