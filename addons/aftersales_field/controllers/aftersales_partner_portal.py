@@ -5,6 +5,9 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
+from odoo.addons.aftersales_field.models.aftersales_ticket_partner import (
+    PARTNER_PORTAL_ACTIONS,
+)
 from odoo.addons.aftersales_sla.controllers.portal import (
     AftersalesPortal,
     _customer_bytes,
@@ -211,7 +214,8 @@ class AftersalesPartnerPortal(AftersalesPortal):
             technicians=technicians,
             parts=self._partner_job_parts(ticket),
             page_name="aftersales_partner_job",
-            message=message if message in ("done",) else None,
+            # The action just recorded (its name), for the "Recorded." notice.
+            message=message if message in PARTNER_PORTAL_ACTIONS else None,
             error=error,
         )
         return request.render("aftersales_field.portal_my_partner_job", values)
@@ -267,4 +271,4 @@ class AftersalesPartnerPortal(AftersalesPortal):
         except (UserError, ValidationError) as exc:
             # Rendered, not redirected: the message is the server's.
             return self._render_partner_job(ticket, error=str(exc))
-        return request.redirect(f"{JOBS_URL}/{ticket.id}?message=done")
+        return request.redirect(f"{JOBS_URL}/{ticket.id}?message={action}")

@@ -77,7 +77,7 @@ registry.category("web_tour.tours").add("aftersales_partner_portal", {
         },
         {
             content: "The job shows resolved, the report recorded",
-            trigger: ".o_partner_job_done ~ .o_partner_job[data-state=resolved]",
+            trigger: ".o_partner_job_done[data-action=report] ~ .o_partner_job[data-state=resolved]",
         },
     ],
 });
