@@ -19,6 +19,9 @@
     "data": [
         "security/ir.model.access.csv",
         "views/aftersales_field_menus.xml",
+        "security/aftersales_appointment_security.xml",
+        "views/aftersales_appointment_views.xml",
+        "wizard/aftersales_appointment_book_views.xml",
     ],
     "demo": [],
     "assets": {
