@@ -251,7 +251,9 @@ class AftersalesAppointment(models.Model):
                 self.env._(
                     "The slot ends at %(end)s (%(tz)s), which has already passed: "
                     "book a slot to come.",
-                    end=format_datetime(self.env, slot_end, tz=tz),
+                    end=format_datetime(
+                        self.env, slot_end, tz=tz, dt_format="yyyy-MM-dd HH:mm"
+                    ),
                     tz=tz,
                 )
             )
