@@ -23,7 +23,9 @@
         "views/aftersales_appointment_views.xml",
         "wizard/aftersales_appointment_book_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/aftersales_field_appointment_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "aftersales_field/static/tests/tours/**/*",
