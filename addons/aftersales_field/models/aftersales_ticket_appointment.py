@@ -142,6 +142,7 @@ class AftersalesTicket(models.Model):
     def _targets_payload(self, terms=None):
         """An arrival target at the agreed slot is an instant: the end of the
         promised slot plus the grace; without a slot agreed it has no clock."""
+        terms = self._sla_terms() if terms is None else terms
         payload = super()._targets_payload(terms)
         slot_target = self._slot_arrival_target(terms)
         if not slot_target:
@@ -150,9 +151,20 @@ class AftersalesTicket(models.Model):
         appointment = self.sudo().appointment_id
         if appointment:
             payload.append(
-                slot_target._slot_arrival_target(appointment._promise_appointment())
+                self._slot_target_info(
+                    slot_target, appointment._promise_appointment(), terms
+                )
             )
         return payload
+
+    def _slot_target_info(self, slot_target, appointment, terms=None):
+        """The arrival target dict promising ``appointment``'s slot (saying where
+        the promise came from, like the others: see aftersales_repair)."""
+        info = slot_target._slot_arrival_target(appointment)
+        terms = self._sla_terms() if terms is None else terms
+        if terms.get("source"):
+            info["source"] = terms["source"]
+        return info
 
     def _appointment_targets(self, appointment):
         """The ``targets`` of a booking or reschedule event: the arrival promise
@@ -162,7 +174,24 @@ class AftersalesTicket(models.Model):
         slot_target = self._slot_arrival_target()
         if not slot_target or appointment._promise_appointment() != appointment:
             return []
-        return [slot_target._slot_arrival_target(appointment)]
+        return [self._slot_target_info(slot_target, appointment)]
+
+    def _flag_unmatched(self):
+        """A ticket whose arrival is promised at the agreed slot has a matching
+        target even before a slot is booked (its clock waits for the slot)."""
+        waiting = self.filtered(
+            lambda ticket: ticket.state != "closed" and ticket._slot_arrival_target()
+        )
+        result = super(AftersalesTicket, self - waiting)._flag_unmatched()
+        flagged = waiting.filtered("sla_unmatched")
+        if flagged:
+            with door.opened(TICKET):
+                flagged.write({"sla_unmatched": False})
+            # sudo: the service manager's reminder goes with the flag.
+            flagged.sudo().activity_unlink(
+                ["aftersales_sla.mail_activity_type_sla_unmatched"]
+            )
+        return result
 
     # ------------------------------------------------------------------
     # Actions

@@ -4,10 +4,11 @@ grace), rescheduled at the customer's request (the promise moves) or the
 service's (it does not), replayed from the ledger."""
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.aftersales_sla.tests.common import TicketCase, shanghai
@@ -279,3 +280,60 @@ class TestAppointmentClock(AppointmentCase):
         self.assertFalse(event.exists())
         self.assertEqual(self.line(ticket, "arrival").state, "cancelled")
         self.assertReplays(ticket)
+
+    def test_a_slot_only_promise_is_not_unmatched(self):
+        policy = self.env["aftersales.sla.policy"].create(
+            {
+                "name": "Visit at the agreed slot only",
+                "target_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "metric": "arrival",
+                            "arrival_basis": "slot",
+                            "slot_grace_minutes": 15,
+                            "target_hours": 0,
+                            "time_basis": "always",
+                        },
+                    )
+                ],
+            }
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "佛山市顺德区某酒店", "is_company": True}
+        )
+        contract = self.env["aftersales.contract"].create(
+            {
+                "partner_id": customer.id,
+                "title": "Visits only",
+                "date_start": date(2026, 1, 1),
+                "date_end": date(2026, 12, 31),
+                "amount_value": 1000,
+                "calendar_id": self.calendar.id,
+                "sla_policy_id": policy.id,
+            }
+        )
+        contract.action_activate()
+        with freeze_time(shanghai(2026, 11, 20, 21, 5)):
+            ticket = self.report(partner_id=customer.id)
+        self.assertEqual(ticket.contract_id, contract)
+        self.assertFalse(ticket.sla_ids)
+        self.assertFalse(ticket.sla_unmatched)
+        self.assertTrue(ticket.appointment_needed)
+        with freeze_time(shanghai(2026, 11, 20, 21, 10)):
+            self.book(
+                ticket, shanghai(2026, 11, 21, 9, 0), shanghai(2026, 11, 21, 11, 0)
+            )
+        self.assertEqual(
+            self.line(ticket, "arrival").deadline,
+            shanghai(2026, 11, 21, 11, 15),
+        )
+
+    def test_slot_basis_only_for_arrival_and_bounded_grace(self):
+        with self.assertRaises(ValidationError):
+            self.slot_target.copy({"metric": "response"})
+        with self.assertRaises(ValidationError):
+            self.slot_target.slot_grace_minutes = -5
+        with self.assertRaises(ValidationError):
+            self.slot_target.slot_grace_minutes = 3000
