@@ -176,6 +176,22 @@ class TestAppointmentBadInputs(AppointmentCase):
         event.write({"description": "带上梯子 / Bring a ladder"})
         self.assertEqual(appointment.calendar_event_id.start, START)
 
+    def test_other_companies_do_not_see_the_visits(self):
+        appointment = self.book(self.ticket, START, END)
+        other_company = self.env["res.company"].create({"name": "Other Heater Co"})
+        outsider = new_test_user(
+            self.env,
+            login="appt_outsider",
+            groups="aftersales_sla.group_aftersales_manager",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
+        )
+        self.assertNotIn(appointment, self.Appointment.with_user(outsider).search([]))
+        with self.assertRaises(AccessError):
+            self.ticket.with_user(outsider).action_book_appointment(
+                self.technician, START + timedelta(days=1), END + timedelta(days=1)
+            )
+
 
 @tagged("post_install", "-at_install")
 class TestAppointmentRpc(HttpCase):
