@@ -34,12 +34,16 @@
         "security/aftersales_settlement_security.xml",
         "views/aftersales_partner_settlement_views.xml",
         "views/aftersales_settlement_portal_templates.xml",
+        "security/aftersales_appointment_security.xml",
+        "views/aftersales_appointment_views.xml",
+        "wizard/aftersales_appointment_book_views.xml",
     ],
     "demo": [
         "demo/aftersales_field_qualification_demo.xml",
         "demo/aftersales_field_partner_portal_demo.xml",
         "demo/aftersales_field_maintenance_demo.xml",
         "demo/aftersales_field_settlement_demo.xml",
+        "demo/aftersales_field_appointment_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
