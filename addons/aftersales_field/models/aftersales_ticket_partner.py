@@ -116,7 +116,13 @@ class AftersalesTicket(models.Model):
                 and ticket.partner_technician_id != technician
             )._check_assignee_qualifications(technician.partner_id)
         if "service_partner_id" not in vals:
-            return super().write(vals)
+            result = super().write(vals)
+            if "site_partner_id" in vals:
+                # A site moved out of its partner's region: refused as an
+                # assignment there would be.
+                for ticket in self.filtered("service_partner_id"):
+                    ticket._check_partner_fit()
+            return result
         new_partner = self.env["res.partner"].browse(vals["service_partner_id"])
         previous = {
             ticket.id: ticket.service_partner_id
@@ -146,13 +152,15 @@ class AftersalesTicket(models.Model):
 
     def _partner_portal_site(self):
         """Where the ticket is served (the partner's region is checked against
-        it, the partner's technician is sent there): the customer's address.
+        it, the partner's technician is sent there): the ticket's site address, else
+        the customer's.
 
         :return: res.partner (sudo) whose address is the site
         """
         self.ensure_one()
         # sudo: the site's address, for the partner who serves it.
-        return self.sudo().partner_id
+        ticket = self.sudo()
+        return ticket.site_partner_id or ticket.partner_id
 
     def _partner_backing_contracts(self, partner):
         """The active back-to-back contracts of ``partner`` backing the ticket's
@@ -218,6 +226,19 @@ class AftersalesTicket(models.Model):
         """Refuse a service partner that does not back the ticket's contract in
         its region and scope, then record the assignment in the ledger."""
         self.ensure_one()
+        self._check_partner_fit()
+        self._append_ticket_events(
+            "ticket.partner_assigned",
+            {
+                "from": previous.id or None,
+                "to": self.service_partner_id.id or None,
+            },
+        )
+
+    def _check_partner_fit(self):
+        """Refuse the ticket's service partner when no back-to-back contract of
+        it covers the ticket's contract, site region and scope."""
+        self.ensure_one()
         partner = self.service_partner_id
         if partner:
             if not self.contract_id:
@@ -251,13 +272,6 @@ class AftersalesTicket(models.Model):
                         why="; ".join(misfits),
                     )
                 )
-        self._append_ticket_events(
-            "ticket.partner_assigned",
-            {
-                "from": previous.id or None,
-                "to": partner.id or None,
-            },
-        )
 
     # ------------------------------------------------------------------
     # The partner's portal actions

@@ -420,3 +420,46 @@ class TestPartnerPortalParts(TransactionCase):
         self.partner_a.aftersales_stock_location_id = False
         with self.assertRaisesRegex(UserError, "no stock location"):
             ticket._partner_portal_action("parts", product_id=self.igniter.id)
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerRegionBySite(TransactionCase):
+    """A partner serves the region of the ticket's site, not of the customer's
+    head office."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        partner_portal_fixture(cls)
+        cls.beijing_store = cls.env["res.partner"].create(
+            {
+                "name": "北京门店",
+                "type": "delivery",
+                "parent_id": cls.customer.id,
+                "country_id": cls.env.ref("base.cn").id,
+                "state_id": cls.env.ref("base.state_cn_BJ").id,
+                "city": "北京市",
+            }
+        )
+
+    def test_the_sites_region_decides(self):
+        ticket = (
+            self.env["aftersales.ticket"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "北京门店热水器不点火",
+                    "partner_id": self.customer.id,
+                    "service_type_id": self.repair.id,
+                    "site_partner_id": self.beijing_store.id,
+                }
+            )
+        )
+        with self.assertRaisesRegex(ValidationError, "顺德安装服务部 A"):
+            ticket.service_partner_id = self.partner_a
+        ticket.service_partner_id = self.partner_c
+        self.assertEqual(ticket.service_partner_id, self.partner_c)
+
+    def test_moving_the_site_out_of_the_partners_region_is_refused(self):
+        with self.assertRaises(ValidationError):
+            self.ticket_a.with_user(self.manager).site_partner_id = self.beijing_store
