@@ -8,6 +8,8 @@ from .aftersales_partner_settlement import SETTLEMENT, SETTLEMENT_LINE
 #: Fields of a line only the settlement's actions write (all but the chatter's).
 GUARDED_LINE_FIELDS = frozenset(
     {
+        "company_id",
+        "currency_id",
         "settlement_id",
         "ticket_id",
         "kind",
@@ -40,7 +42,9 @@ class AftersalesPartnerSettlementLine(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, readonly=True
     )
-    currency_id = fields.Many2one(related="settlement_id.currency_id")
+    # The settlement's, written with the line (a related field would be computed
+    # for each line of a large statement when its amounts are stored).
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     ticket_id = fields.Many2one(
         "aftersales.ticket",
         string="Job",
@@ -108,6 +112,7 @@ class AftersalesPartnerSettlementLine(models.Model):
             # computed and written back for each line of a large statement.
             settlement = by_id[vals["settlement_id"]]
             vals["company_id"] = settlement.company_id.id
+            vals["currency_id"] = settlement.currency_id.id
             vals["amount"] = settlement.currency_id.round(
                 vals.get("quantity", 0.0) * vals.get("price_unit", 0.0)
             )
