@@ -5,14 +5,13 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
-from odoo.addons.aftersales_field.models.aftersales_ticket_partner import (
-    PARTNER_PORTAL_ACTIONS,
-)
 from odoo.addons.aftersales_sla.controllers.portal import (
     AftersalesPortal,
     _customer_bytes,
     read_uploads,
 )
+
+from ..models.aftersales_ticket_partner import PARTNER_PORTAL_ACTIONS
 
 JOBS_URL = "/my/partner-jobs"
 
