@@ -30,7 +30,6 @@ Ticket benchmark
 """
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -308,15 +307,6 @@ def run(args):
     return results
 
 
-def run_child(args):
-    env = tickets.child_env(args.rc, args.db)
-    try:
-        result, _ids = CHILDREN[args.child](env, args)
-    finally:
-        env.cr.close()
-    print("RESULT " + json.dumps(result), flush=True)
-
-
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -336,7 +326,7 @@ def main():
     )
     args = parser.parse_args()
     if args.child:
-        run_child(args)
+        tickets.run_scenario(CHILDREN, args)
         return
     if not (args.rc and args.output and args.base_db and args.base_rc):
         parser.error("--rc (or ODOO_RC), --base-db, --base-rc and --output are needed")

@@ -30,7 +30,6 @@ are checked before any timing is reported.
 """
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -334,22 +333,8 @@ def run(args):
                 flush=True,
             )
             rounds.append(result)
-        ordered = sorted(rounds, key=lambda r: r["elapsed_s"])
-        chosen = dict(ordered[(len(ordered) - 1) // 2])
-        chosen["elapsed_s"] = statistics.median(r["elapsed_s"] for r in rounds)
-        chosen["scan_s"] = statistics.median(r["scan_s"] for r in rounds)
-        chosen["all_s"] = [r["elapsed_s"] for r in rounds]
-        results["sizes"].append(chosen)
+        results["sizes"].append(tickets.median_round(rounds, "scan_s"))
     return results
-
-
-def run_child(args):
-    env = tickets.child_env(args.rc, args.db)
-    try:
-        result, _ids = CHILDREN[args.child](env, args)
-    finally:
-        env.cr.close()
-    print("RESULT " + json.dumps(result), flush=True)
 
 
 def main():
@@ -368,7 +353,7 @@ def main():
     )
     args = parser.parse_args()
     if args.child:
-        run_child(args)
+        tickets.run_scenario(CHILDREN, args)
         return
     if not args.rc:
         parser.error("--rc (or ODOO_RC) is needed")

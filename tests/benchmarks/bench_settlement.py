@@ -23,9 +23,7 @@ before any timing is reported.
 """
 
 import argparse
-import json
 import os
-import statistics
 import sys
 from datetime import date, datetime, timedelta
 
@@ -305,21 +303,8 @@ def run(args):
                 flush=True,
             )
             rounds.append(result)
-        ordered = sorted(rounds, key=lambda r: r["elapsed_s"])
-        chosen = dict(ordered[(len(ordered) - 1) // 2])
-        chosen["all_s"] = [r["elapsed_s"] for r in rounds]
-        chosen["elapsed_s"] = statistics.median(chosen["all_s"])
-        results.append(chosen)
+        results.append(tickets.median_round(rounds))
     return {"rounds": args.rounds, "sizes": results}
-
-
-def run_child(args):
-    env = tickets.child_env(args.rc, args.db)
-    try:
-        result, _ids = CHILDREN[args.child](env, args)
-    finally:
-        env.cr.close()
-    print("RESULT " + json.dumps(result), flush=True)
 
 
 def main():
@@ -338,7 +323,7 @@ def main():
     )
     args = parser.parse_args()
     if args.child:
-        run_child(args)
+        tickets.run_scenario(CHILDREN, args)
         return
     if not (args.rc and args.output):
         parser.error("--rc (or ODOO_RC) and --output are needed")

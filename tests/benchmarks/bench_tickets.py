@@ -31,6 +31,7 @@ import argparse
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -429,6 +430,28 @@ def run_child(args):
 
 class ChildFailed(RuntimeError):
     pass
+
+
+def run_scenario(children, args):
+    """In a child process of another benchmark: run its scenario ``args.child``
+    (from ``children``) and print the result for the parent."""
+    env = child_env(args.rc, args.db)
+    try:
+        result, _ids = children[args.child](env, args)
+    finally:
+        env.cr.close()
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def median_round(rounds, *keys):
+    """The round whose total (``elapsed_s``) is the median, with the medians of
+    ``elapsed_s`` and ``keys`` over all rounds and every round's total."""
+    ordered = sorted(rounds, key=lambda r: r["elapsed_s"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    for key in ("elapsed_s", *keys):
+        chosen[key] = statistics.median(r[key] for r in rounds)
+    chosen["all_s"] = [r["elapsed_s"] for r in rounds]
+    return chosen
 
 
 def spawn(name, rc, dbname, script=None, **options):
