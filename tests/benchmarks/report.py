@@ -506,6 +506,7 @@ def maintenance_section(results):
         "running resolution clocks and `ticket.reported` events as rows made due, "
         "and their checklist points.",
     ]
+    return "\n".join(lines)
 
 
 def settlement_section(results):

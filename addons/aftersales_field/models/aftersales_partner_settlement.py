@@ -555,8 +555,16 @@ class AftersalesPartnerSettlement(models.Model):
                     ("move_line_id", "=", False),
                     ("parent_id", "=", False),
                     ("assessed_at", "<", end),
+                    # Clipped to nothing by the caps: nothing to deduct.
+                    ("amount", ">", 0),
                 ],
                 order="assessed_at, id",
+            )
+            .filtered(
+                lambda penalty: penalty.currency_id.compare_amounts(
+                    self._penalty_net(penalty), 0
+                )
+                > 0
             )
         )
 

@@ -424,3 +424,16 @@ class TestSettlementFlow(SettlementCase):
             lambda line: line.product_id == self.labour
         )
         self.assertEqual(labour_bill.price_subtotal, 80.0)
+
+    def test_a_penalty_clipped_to_nothing_is_not_deducted(self):
+        self.job()
+        whole = self.penalty(self.partner_contract.penalty_cap_left)
+        clipped = self.penalty(100)
+        self.assertEqual(clipped.amount, 0, "the cap is used up")
+        settlement = self.settle()
+        settlement.action_compute()
+        self.assertEqual(settlement.penalty_ids, whole)
+        settlement.action_confirm()
+        settlement.with_user(self.accountant).action_create_bill()
+        self.assertEqual(settlement.state, "billed")
+        self.assertEqual(clipped.state, "confirmed")
