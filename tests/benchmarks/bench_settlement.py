@@ -32,7 +32,9 @@ sys.path.insert(0, HERE)
 import bench_tickets as tickets  # noqa: E402
 import report  # noqa: E402
 
-PARTNER_NAME = "Benchmark: 顺德服务商 {size}"
+#: v2: the contract's value grows with the jobs, so that its penalties stay within
+#: its caps (a first generation's 100,000-job contract had them clipped).
+PARTNER_NAME = "Benchmark: 顺德服务商 {size} v2"
 PRODUCT_NAME = "Benchmark: 智能门锁 SL-9"
 PART_NAME = "Benchmark: 锁芯 lock cylinder"
 VISIT_NAME = "Benchmark: 上门费 visit"
@@ -109,7 +111,8 @@ def settlement_setup(env, size):
                 "title": "Benchmark: back-to-back service",
                 "date_start": contract.date_start,
                 "date_end": contract.date_end,
-                "amount_value": 100000,
+                # Caps (10 % of the value) far above the generated penalties.
+                "amount_value": max(100000, 100 * size),
                 "calendar_id": contract.calendar_id.id,
                 "sla_policy_id": contract.sla_policy_id.id,
                 "fee_line_ids": [
@@ -169,7 +172,7 @@ def make_jobs(env, size, customer, contract, partner, lock, part):
                 resolved_at, create_uid, write_uid, create_date, write_date)
            SELECT %(company)s, %(customer)s, %(customer)s, %(contract)s,
                   %(service_type)s, %(partner)s, %(lock)s, '门锁无法开启',
-                  'BENCH-S' || %(size)s || '-' || n, '1', 'phone', 'resolved',
+                  'BENCH-S2-' || %(size)s || '-' || n, '1', 'phone', 'resolved',
                   r, r + interval '1 hour', r + interval '3 hours',
                   r + interval '5 hours', 1, 1, now(), now()
              FROM (SELECT n, %(first)s::timestamp
