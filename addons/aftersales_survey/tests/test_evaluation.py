@@ -18,6 +18,18 @@ def at(*args):
     return freeze_time(shanghai(*args))
 
 
+def report_and_work(Ticket, values, reported, steps):
+    """A ticket of ``values`` reported at the Shanghai wall-clock time
+    ``reported``, then each of ``steps`` [(moment, action(ticket))] at its
+    moment."""
+    with at(*reported):
+        ticket = Ticket.create(dict(values, reported_at=shanghai(*reported)))
+    for moment, action in steps:
+        with at(*moment):
+            action(ticket)
+    return ticket
+
+
 class EvaluationCase(TicketCase):
     """March 2026 on a 08:00-22:00 daily Shanghai calendar, priority Normal:
     response 12 business hours, resolution 48, complaint response 2.
@@ -130,21 +142,8 @@ class EvaluationCase(TicketCase):
         complaint = cls.env.ref("aftersales_sla.service_type_complaint")
 
         def work(reported, steps, **values):
-            with at(*reported):
-                ticket = cls.Ticket.create(
-                    dict(
-                        {
-                            "name": "门锁故障",
-                            "partner_id": cls.customer.id,
-                            "reported_at": shanghai(*reported),
-                        },
-                        **values,
-                    )
-                )
-            for moment, action in steps:
-                with at(*moment):
-                    action(ticket)
-            return ticket
+            values = dict({"name": "门锁故障", "partner_id": cls.customer.id}, **values)
+            return report_and_work(cls.Ticket, values, reported, steps)
 
         def ack(ticket):
             ticket.action_acknowledge()

@@ -10,9 +10,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.aftersales_sla.tests.common import TicketCase, shanghai
 
-
-def at(*args):
-    return freeze_time(shanghai(*args))
+from .test_evaluation import report_and_work
 
 
 @tagged("post_install", "-at_install")
@@ -79,21 +77,10 @@ class TestPartnerEvaluation(TicketCase):
         cls.partner_contract.action_activate()
 
         def work(reported, steps, **values):
-            with at(*reported):
-                ticket = cls.Ticket.create(
-                    dict(
-                        {
-                            "name": "热水器不点火",
-                            "partner_id": cls.customer.id,
-                            "reported_at": shanghai(*reported),
-                        },
-                        **values,
-                    )
-                )
-            for moment, action in steps:
-                with at(*moment):
-                    action(ticket)
-            return ticket
+            values = dict(
+                {"name": "热水器不点火", "partner_id": cls.customer.id}, **values
+            )
+            return report_and_work(cls.Ticket, values, reported, steps)
 
         def ack(ticket):
             ticket.action_acknowledge()
