@@ -43,8 +43,11 @@ tours.add("aftersales_first_hour_manager", {
     steps: () => {
         let ticketCount = null;
         // The statement's default period: the previous complete calendar month, in
-        // the user's time zone (luxon's default zone in the web client).
-        const firstOfMonth = DateTime.local().startOf("month");
+        // the user's time zone (the server's context_today), which near midnight is
+        // not the browser's day (CI's browser runs in UTC, the demo users in Shanghai).
+        const firstOfMonth = DateTime.now()
+            .setZone(user.tz || "local")
+            .startOf("month");
         const defaultFrom = formatDate(firstOfMonth.minus({ months: 1 }));
         const defaultTo = formatDate(firstOfMonth.minus({ days: 1 }));
         const beforeStart = formatDate(firstOfMonth.minus({ months: 2 }));
