@@ -25,7 +25,7 @@ LEDGER_KEY_FILE="${LEDGER_KEY_FILE:-${XDG_CONFIG_HOME:-$HOME/.config}/aftersales
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/runtime-$(id -u)}"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 ADDONS_PATH="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$PROJECT_DIR/addons"
-PROJECT_ADDONS="aftersales_sla,aftersales_survey,aftersales_repair,aftersales_field"
+PROJECT_ADDONS="aftersales_sla,aftersales_survey,aftersales_repair,aftersales_field,aftersales_complaint"
 # Languages of every database the scripts create; the first is the default language of
 # new users and partners (English), the others are installed beside it.
 LOAD_LANGUAGES="en_US,zh_CN,zh_TW"

@@ -16,6 +16,7 @@ ADDONS = (
     "aftersales_survey",
     "aftersales_repair",
     "aftersales_field",
+    "aftersales_complaint",
 )
 LANGS = ("zh_CN", "zh_TW")
 PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd]")

@@ -1,0 +1,34 @@
+# Copyright 2026 The After-Sales Ledger Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "After-Sales Complaints Desk",
+    "summary": "Complaint categories and channels, what is complained about, "
+    "complaint clocks with escalation, outcomes the complainant confirms or rejects, "
+    "complaint figures in scorecards and evaluations",
+    "version": "18.0.1.0.0",
+    "category": "Services/After-Sales",
+    "author": "After-Sales Ledger Authors",
+    "website": "https://github.com/aftersales-ledger/aftersales",
+    "license": "LGPL-3",
+    "depends": [
+        "aftersales_sla",
+        "aftersales_survey",
+        "aftersales_repair",
+        "portal",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/aftersales_complaint_category_data.xml",
+        "views/aftersales_complaint_menus.xml",
+        "views/aftersales_complaint_category_views.xml",
+    ],
+    "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "aftersales_complaint/static/tests/tours/**/*",
+        ],
+    },
+    "installable": True,
+    "development_status": "Alpha",
+    "maintainers": [],
+}

@@ -1,0 +1,2 @@
+from . import aftersales_complaint_category
+from . import aftersales_ticket_complaint
