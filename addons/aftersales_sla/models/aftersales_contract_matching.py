@@ -77,6 +77,7 @@ class AftersalesContract(models.Model):
         country=None,
         state=None,
         service_type=None,
+        company=None,
     ):
         """Active customer contracts that cover a ticket, by their terms in force
         at the time it is reported (amendments apply to tickets reported after
@@ -90,6 +91,9 @@ class AftersalesContract(models.Model):
         :param country: ``res.country`` of the service site, if known
         :param state: ``res.country.state`` of the service site, if known
         :param service_type: ``aftersales.service.type`` asked for, if known
+        :param company: ``res.company`` of the ticket, if known: a contract of
+            another company never serves it (a customer shared between companies
+            has a contract with each)
         :return: every matching contract; when some contract lists the serial
             number, only those. The caller decides what none or several mean.
         """
@@ -109,6 +113,7 @@ class AftersalesContract(models.Model):
                 ("partner_id", "child_of", commercial.id),
                 ("date_start", "<=", day),
             ]
+            + ([("company_id", "=", company.id)] if company else [])
         )
         terms = {contract: contract._get_terms_at(when) for contract in contracts}
         contracts = contracts.filtered(

@@ -690,7 +690,11 @@ class AftersalesTicket(models.Model):
                 or default_type
             )
             when = fields.Datetime.to_datetime(vals.get("reported_at")) or now
+            company = self.env["res.company"].browse(
+                vals.get("company_id") or self.env.company.id
+            )
             key = (
+                company.id,
                 partner.commercial_partner_id.id,
                 product.id,
                 (vals.get("serial_number") or "").strip().lower(),
@@ -707,6 +711,7 @@ class AftersalesTicket(models.Model):
                     country=partner.country_id,
                     state=partner.state_id,
                     service_type=service_type,
+                    company=company,
                 )
             candidates = cache[key].with_env(self.env)
             vals["candidate_contract_ids"] = [(6, 0, candidates.ids)]
@@ -863,6 +868,7 @@ class AftersalesTicket(models.Model):
                 country=partner.country_id,
                 state=partner.state_id,
                 service_type=ticket.service_type_id,
+                company=ticket.company_id,
             )
             candidates = candidates.with_env(self.env)
             if len(candidates) == 1:

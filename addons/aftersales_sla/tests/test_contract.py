@@ -351,6 +351,36 @@ class TestContract(TransactionCase):
             )
         )
 
+    def test_a_contract_of_another_company_never_serves_a_ticket(self):
+        """A customer shared between two companies: a ticket reported in the
+        company without a contract is not matched to the other company's."""
+        contract = self.make_contract(activate=True)
+        self.assertEqual(
+            self.Contract._match_for_ticket(self.customer, company=self.company),
+            contract,
+        )
+        self.assertFalse(
+            self.Contract._match_for_ticket(self.customer, company=self.other_company)
+        )
+        Ticket = self.env["aftersales.ticket"]
+        elsewhere = Ticket.with_company(self.other_company).create(
+            {
+                "name": "Heater does not start",
+                "partner_id": self.customer.id,
+                "company_id": self.other_company.id,
+            }
+        )
+        self.assertFalse(elsewhere.contract_id)
+        self.assertEqual(elsewhere.contract_match, "none")
+        here = Ticket.with_company(self.company).create(
+            {
+                "name": "Lock jammed",
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+            }
+        )
+        self.assertEqual(here.contract_id, contract)
+
     def test_match_serial_beats_product(self):
         by_product = self.make_contract(
             activate=True,
