@@ -23,6 +23,7 @@
         "views/aftersales_complaint_category_views.xml",
         "security/aftersales_complaint_figures_security.xml",
         "views/aftersales_complaint_figures_views.xml",
+        "report/aftersales_complaint_figures_templates.xml",
     ],
     "demo": [],
     "assets": {

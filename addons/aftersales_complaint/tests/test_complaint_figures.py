@@ -286,3 +286,42 @@ class TestPartnerComplaintFigures(ComplaintFiguresCase):
         self.assertEqual(results["complaint_count"], "fail")
         # The customer contract still counts all its complaints.
         self.assertEqual(self.figures(self.evaluate(3))["complaint_count"], 4)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintsOnTheEvaluationReport(ComplaintFiguresCase):
+    def test_complaints_by_category(self):
+        evaluation = self.evaluate(3)
+        groups = [
+            (g["category"], g["count"], g["on_time"], g["late"], g["rejected"])
+            for g in evaluation._report_complaint_categories()
+        ]
+        self.assertEqual(
+            groups,
+            [
+                (self.category["service_attitude"], 2, 2, 0, 1),
+                (self.category["charges"], 1, 0, 0, 0),
+                (self.category["missed_appointment"], 1, 0, 1, 0),
+            ],
+        )
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "aftersales_survey.action_report_aftersales_evaluation", evaluation.ids
+        )
+        html = html.decode()
+        self.assertIn("Complaints by category", html)
+        self.assertIn("o_aftersales_complaint_categories", html)
+        for category in self.category.values():
+            if category == self.category["product_quality"]:
+                # February's complaint is not March's.
+                self.assertNotIn(category.name, html)
+            else:
+                self.assertIn(category.name, html)
+        # The partner's evaluation shows the complaints against the partner.
+        partner = self.evaluate(3, self.partner_contract)
+        self.assertEqual(
+            [
+                (g["category"], g["count"])
+                for g in partner._report_complaint_categories()
+            ],
+            [(self.category["charges"], 1), (self.category["missed_appointment"], 1)],
+        )
