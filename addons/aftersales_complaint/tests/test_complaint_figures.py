@@ -6,9 +6,10 @@ and the complaints against a service partner in its contract's evaluation."""
 from datetime import date
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
-from odoo.addons.aftersales_sla.tests.common import shanghai
+from odoo.addons.aftersales_sla.tests.common import call_kw, shanghai
 from odoo.addons.aftersales_survey.tests.test_complaint_kpis import (
     ComplaintKpiCase,
     at,
@@ -325,3 +326,34 @@ class TestComplaintsOnTheEvaluationReport(ComplaintFiguresCase):
             ],
             [(self.category["charges"], 1), (self.category["missed_appointment"], 1)],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintFiguresOverRpc(ComplaintFiguresCase, HttpCase):
+    def test_technician_reads_only_the_complaints_handled_and_writes_none(self):
+        self.authenticate(self.li.login, self.li.login)
+        mine = [["ticket_id", "in", self.complaints.ids]]
+        rows = call_kw(
+            self,
+            "aftersales.complaint.report",
+            "search_read",
+            [mine],
+            {"fields": ["ticket_id"]},
+        )["result"]
+        self.assertEqual([row["ticket_id"][0] for row in rows], self.c3.ids)
+        row = self.Report.search([("ticket_id", "=", self.c3.id)])
+        with mute_logger("odoo.http"):
+            answer = call_kw(
+                self,
+                "aftersales.complaint.report",
+                "write",
+                [row.ids, {"complaint_total": 0}],
+            )
+        self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        answer = call_kw(
+            self,
+            "aftersales.complaint.report",
+            "read_group",
+            [mine, ["complaint_total:sum"], ["category_id"]],
+        )
+        self.assertEqual([group["complaint_total"] for group in answer["result"]], [1])
