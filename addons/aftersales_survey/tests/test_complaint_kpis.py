@@ -3,15 +3,17 @@ count, the complaint rate (per 100 service tickets) and the complaints resolved 
 time (per the complaint feedback clock), a rejected and reopened complaint counted
 once, and the complaint rate's threshold closing into an activity and a penalty."""
 
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import BaseCase, new_test_user, tagged
 
 from odoo.addons.aftersales_sla.tests.common import TicketCase, shanghai
 from odoo.addons.aftersales_sla.tools import door
+
+from ..tools import evaluation as kpis
 
 
 def at(*args):
@@ -290,3 +292,50 @@ class TestComplaintKpis(ComplaintKpiCase):
                     ]
                 }
             )
+
+
+class TestComplaintFigureRules(BaseCase):
+    """The complaint figures of tools/evaluation.py on plain rows."""
+
+    def test_complaints_given_apart_from_tickets(self):
+        start, end = datetime(2026, 3, 1), datetime(2026, 4, 1)
+
+        def ticket(reported, complaint=False):
+            return {
+                "reported_at": reported,
+                "resolved_at": None,
+                "reopen_count": 0,
+                "is_complaint": complaint,
+            }
+
+        def complaint(reported, resolved=None, on_time=None):
+            return {
+                "reported_at": reported,
+                "resolved_at": resolved,
+                "feedback_on_time": on_time,
+            }
+
+        tickets = [ticket(datetime(2026, 3, day)) for day in (2, 3, 4, 5)]
+        # A complaint among the tickets: ignored when the complaints are given.
+        tickets.append(ticket(datetime(2026, 3, 6), complaint=True))
+        complaints = [
+            complaint(datetime(2026, 3, 2), datetime(2026, 3, 3), True),
+            complaint(datetime(2026, 3, 4), datetime(2026, 3, 9), False),
+            # Reported in February, resolved on time in March.
+            complaint(datetime(2026, 2, 20), datetime(2026, 3, 1), True),
+            # Resolved in March without a feedback clock: not judged.
+            complaint(datetime(2026, 3, 10), datetime(2026, 3, 11), None),
+            # Still open.
+            complaint(datetime(2026, 3, 31, 23)),
+        ]
+        figures = kpis.compute_kpis(start, end, tickets, complaints=complaints)
+        self.assertEqual(figures["complaint_count"], 4)
+        self.assertEqual(figures["complaint_rate"], 100.0)  # 4 per 4 service
+        self.assertAlmostEqual(figures["complaint_timeliness"], 200 / 3)
+        # Without complaints given, the complaints among the tickets count.
+        figures = kpis.compute_kpis(start, end, tickets)
+        self.assertEqual(figures["complaint_count"], 1)
+        self.assertEqual(figures["complaint_rate"], 25.0)
+        self.assertIsNone(figures["complaint_timeliness"])
+        self.assertEqual(kpis.judge("complaint_rate", 25.0, 20), "fail")
+        self.assertEqual(kpis.trend("complaint_rate", 10.0, 25.0), "better")
