@@ -21,6 +21,9 @@
         "data/aftersales_complaint_category_data.xml",
         "views/aftersales_complaint_menus.xml",
         "views/aftersales_complaint_category_views.xml",
+        "security/aftersales_complaint_figures_security.xml",
+        "views/aftersales_complaint_figures_views.xml",
+        "report/aftersales_complaint_figures_templates.xml",
     ],
     "demo": [],
     "assets": {

@@ -114,6 +114,45 @@ class AftersalesKpiMixin(models.AbstractModel):
         """Survey invitations that count for this subject."""
         raise NotImplementedError
 
+    def _kpi_complaint_domain(self):
+        """Tickets among which the complaints that count against this subject are
+        (the complaint figures keep those of a complaint service type): by
+        default the subject's own tickets; the complaints desk adds the
+        complaints about the subject's work."""
+        return self._kpi_ticket_domain()
+
+    def _gather_complaints(self, start, end):
+        """The complaints against the subject resolved or reported in [start,
+        end), as :func:`..tools.evaluation.compute_kpis` takes them: with whether
+        their complaint feedback clock was met (None: no such clock)."""
+        complaints = (
+            self.env["aftersales.ticket"]
+            .sudo()
+            .search_read(
+                self._kpi_complaint_domain()
+                + [("service_type_id.is_complaint", "=", True), "|"]
+                + in_period("reported_at", start, end)
+                + in_period("resolved_at", start, end),
+                ["reported_at", "resolved_at"],
+            )
+        )
+        feedback = {
+            row["ticket_id"][0]: not row["breached_at"]
+            for row in self.env["aftersales.ticket.sla"]
+            .sudo()
+            .search_read(
+                [
+                    ("ticket_id", "in", [c["id"] for c in complaints]),
+                    ("metric", "=", "complaint_feedback"),
+                    ("state", "!=", "cancelled"),
+                ],
+                ["ticket_id", "breached_at"],
+            )
+        }
+        for complaint in complaints:
+            complaint["feedback_on_time"] = feedback.get(complaint["id"])
+        return complaints
+
     def _gather_figures(self):
         """{kpi code: figure or None} of the period (see tools/evaluation.py)."""
         self.ensure_one()
@@ -157,7 +196,15 @@ class AftersalesKpiMixin(models.AbstractModel):
                 ["aftersales_sent_at", "state"],
             )
         ]
-        return kpis.compute_kpis(start, end, tickets, clocks, responses, invitations)
+        return kpis.compute_kpis(
+            start,
+            end,
+            tickets,
+            clocks,
+            responses,
+            invitations,
+            complaints=self._gather_complaints(start, end),
+        )
 
     def _kpi_codes(self):
         raise NotImplementedError

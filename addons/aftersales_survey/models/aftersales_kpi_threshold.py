@@ -16,6 +16,7 @@ def kpi_selection(model):
         "sla_complaint_feedback": env._("SLA compliance: complaint feedback (%)"),
         "first_time_fix_rate": env._("First-time fix rate (%)"),
         "complaint_count": env._("Complaints"),
+        "complaint_rate": env._("Complaint rate (per 100 service tickets)"),
         "complaint_timeliness": env._("Complaints handled on time (%)"),
         "mean_response_hours": env._("Mean response (business hours)"),
         "mean_resolution_hours": env._("Mean resolution (business hours)"),

@@ -253,7 +253,6 @@ class TestEvaluationFigures(EvaluationCase):
             "sla_response": 66.67,
             "sla_resolution": 100.0,
             "sla_complaint_response": 100.0,
-            "complaint_timeliness": 100.0,
             # 1 h, 3 h, 14 h.
             "mean_response_hours": 6.0,
             # 6 h, 4 h + 3 h after the reopening, 13 h + 2 h.
@@ -261,6 +260,8 @@ class TestEvaluationFigures(EvaluationCase):
             # A and C fixed the first time, B reopened; D is a complaint.
             "first_time_fix_rate": 66.67,
             "complaint_count": 1,
+            # D per the 4 service tickets reported in March (A, B, C, F).
+            "complaint_rate": 25.0,
             "satisfaction_index": 70.0,
             "surveys_sent": 3,
             "surveys_answered": 2,
@@ -271,6 +272,8 @@ class TestEvaluationFigures(EvaluationCase):
         # No clock of those metrics was decided in March: no data, no verdict.
         self.assertIsNone(figures["sla_arrival"])
         self.assertIsNone(figures["sla_complaint_feedback"])
+        # D is not resolved: no complaint resolved, on time or late.
+        self.assertIsNone(figures["complaint_timeliness"])
         self.assertEqual(
             self.results(evaluation),
             dict(

@@ -12,9 +12,15 @@ against thresholds and compares them with an earlier period. Definitions:
   not count.
 - ``first_time_fix_rate``: share (%) of the service tickets (not complaints) resolved
   in the period that were never reopened.
-- ``complaint_count``: complaints reported in the period.
-- ``complaint_timeliness``: share (%) of the complaint clocks (complaint response and
-  feedback) decided in the period that were met.
+- ``complaint_count``: complaints reported in the period (the subject's complaints:
+  see ``complaints`` in :func:`compute_kpis`).
+- ``complaint_rate``: complaints reported in the period per 100 service tickets (not
+  complaints) reported in the period, as a percentage; no service ticket, no data.
+- ``complaint_timeliness``: share (%) of the complaints resolved in the period that
+  were resolved on time, i.e. whose complaint feedback clock was not breached.
+  Complaints without a feedback clock (no target promised) do not count. A
+  reopening (a rejected outcome) clears the resolution: the complaint counts once,
+  in the period of its last resolution, and a late first answer stays late.
 - ``mean_response_hours`` / ``mean_resolution_hours``: mean business hours counted by
   the response / resolution clocks whose milestone was reached in the period.
 - ``surveys_sent`` / ``surveys_answered``: invitations sent / responses completed in
@@ -40,6 +46,7 @@ KPIS = {
     "sla_complaint_feedback": ("percent", "higher"),
     "first_time_fix_rate": ("percent", "higher"),
     "complaint_count": ("count", "lower"),
+    "complaint_rate": ("percent", "lower"),
     "complaint_timeliness": ("percent", "higher"),
     "mean_response_hours": ("hours", "lower"),
     "mean_resolution_hours": ("hours", "lower"),
@@ -148,11 +155,17 @@ def _mean(values):
     return sum(values) / len(values) if values else None
 
 
-def compute_kpis(start, end, tickets=(), clocks=(), responses=(), invitations=()):
+def compute_kpis(
+    start, end, tickets=(), clocks=(), responses=(), invitations=(), complaints=None
+):
     """KPI figures of the period [start, end) (naive UTC datetimes).
 
     :param tickets: dicts with ``reported_at``, ``resolved_at`` (or None),
         ``reopen_count`` and ``is_complaint``.
+    :param complaints: the complaints that count against the subject, dicts with
+        ``reported_at``, ``resolved_at`` (or None) and ``feedback_on_time`` (True,
+        False, or None without a feedback clock); None: the complaints among
+        ``tickets``.
     :param clocks: dicts with ``metric``, ``met_at``, ``breached_at`` (or None) and
         ``elapsed_seconds`` (business seconds counted, frozen at the milestone).
     :param responses: dicts with ``answered_at`` and ``index`` (0-100 or None).
@@ -176,9 +189,6 @@ def compute_kpis(start, end, tickets=(), clocks=(), responses=(), invitations=()
             reached[metric].append(clock["elapsed_seconds"] / 3600.0)
     for metric, (met, total) in decided.items():
         figures[f"sla_{metric}"] = _percent(met, total)
-    complaint_met = sum(decided[m][0] for m in SLA_METRICS if m.startswith("compl"))
-    complaint_all = sum(decided[m][1] for m in SLA_METRICS if m.startswith("compl"))
-    figures["complaint_timeliness"] = _percent(complaint_met, complaint_all)
     figures["mean_response_hours"] = _mean(reached["response"])
     figures["mean_resolution_hours"] = _mean(reached["resolution"])
 
@@ -191,8 +201,23 @@ def compute_kpis(start, end, tickets=(), clocks=(), responses=(), invitations=()
         sum(1 for ticket in resolved if not ticket["reopen_count"]), len(resolved)
     )
     reported = [t for t in tickets if _within(t["reported_at"], start, end)]
-    figures["complaint_count"] = sum(1 for t in reported if t["is_complaint"])
     figures["workload"] = len(reported)
+    if complaints is None:
+        complaints = [t for t in tickets if t["is_complaint"]]
+    complaint_count = sum(
+        1 for c in complaints if _within(c["reported_at"], start, end)
+    )
+    figures["complaint_count"] = complaint_count
+    figures["complaint_rate"] = _percent(
+        complaint_count, sum(1 for t in reported if not t["is_complaint"])
+    )
+    judged = [
+        c.get("feedback_on_time")
+        for c in complaints
+        if _within(c["resolved_at"], start, end)
+        and c.get("feedback_on_time") is not None
+    ]
+    figures["complaint_timeliness"] = _percent(sum(judged), len(judged))
 
     answered = [r for r in responses if _within(r["answered_at"], start, end)]
     figures["satisfaction_index"] = _mean(
