@@ -79,7 +79,12 @@ class AftersalesServiceReportPortal(AftersalesPortal):
         content = attachment.raw
         filename = re.sub(r"\W+", "_", report.name) + f"_{lang}.pdf"
         headers = [
-            ("Content-Type", attachment.mimetype),
+            (
+                "Content-Type",
+                "application/pdf"
+                if attachment.mimetype == "application/pdf"
+                else "text/html; charset=utf-8",
+            ),
             ("Content-Length", len(content)),
             (
                 "Content-Disposition",
