@@ -84,8 +84,7 @@ class AftersalesServiceReport(models.Model):
         "attachment_id",
         string="PDFs",
         readonly=True,
-        help="The report's PDF in each language it was printed in, kept as "
-        "rendered.",
+        help="The report's PDF in each language it was printed in, kept as rendered.",
     )
     recipient_partner_ids = fields.Many2many(
         "res.partner",
@@ -354,9 +353,12 @@ class AftersalesServiceReport(models.Model):
                 )
             )
         figures = self._service_report_figures(contract, date_from, date_to)
-        checkpoint = self.env[
-            "aftersales.event.chain"
-        ]._print_checkpoint_for_company(contract.company_id) or {}
+        checkpoint = (
+            self.env["aftersales.event.chain"]._print_checkpoint_for_company(
+                contract.company_id
+            )
+            or {}
+        )
         vals = {
             "name": f"{contract.name} {date_from.strftime('%Y-%m')}",
             "contract_id": contract.id,

@@ -35,22 +35,27 @@ class ReportAftersalesServiceReport(models.AbstractModel):
         env = report.sudo().with_context(lang=lang).env
         figures = report._get_figures()
         types = env["aftersales.service.type"].browse(
-            [row["service_type_id"] for row in figures.get("tickets", []) if row["service_type_id"]]
+            [
+                row["service_type_id"]
+                for row in figures.get("tickets", [])
+                if row["service_type_id"]
+            ]
         )
         type_names = {service_type.id: service_type.name for service_type in types}
         metrics = dict(
             env["aftersales.ticket.sla"]._fields["metric"]._description_selection(env)
         )
         penalty_period = dict(
-            env["aftersales.contract"]._fields["penalty_period"]._description_selection(
-                env
-            )
+            env["aftersales.contract"]
+            ._fields["penalty_period"]
+            ._description_selection(env)
         )
         return {
             "figures": figures,
             "currency": env["res.currency"].browse(figures.get("currency_id"))
             or report.sudo().contract_id.currency_id,
-            "date_from": fields.Date.to_date(figures.get("date_from")) or report.date_from,
+            "date_from": fields.Date.to_date(figures.get("date_from"))
+            or report.date_from,
             "date_to": fields.Date.to_date(figures.get("date_to")) or report.date_to,
             "type_name": lambda type_id: type_names.get(type_id)
             or env._("Other services"),

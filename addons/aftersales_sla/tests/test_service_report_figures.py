@@ -99,11 +99,15 @@ class TestServiceReportFigures(ServiceReportCase):
             self.assertIn("深圳华侨城物业服务有限公司", html)
             self.assertIn("9,500.00", html)
             self.assertNotIn("1,200.00", html, "printed as generated")
-        zh_html = self.env["ir.actions.report"]._render_qweb_html(
-            "aftersales_sla.action_report_service_report",
-            report.ids,
-            data={"lang": "zh_CN"},
-        )[0].decode()
+        zh_html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "aftersales_sla.action_report_service_report",
+                report.ids,
+                data={"lang": "zh_CN"},
+            )[0]
+            .decode()
+        )
         # Labels in Chinese where translated already: the response metric.
         metric_zh = dict(
             self.env["aftersales.ticket.sla"]
@@ -123,16 +127,12 @@ class TestServiceReportFigures(ServiceReportCase):
             with self.assertRaises(AccessError):
                 Wizard.with_user(self.technician).create(wizard_vals)
             with self.assertRaises(AccessError):
-                Wizard.with_user(self.accountant).create(
-                    wizard_vals
-                ).action_generate()
+                Wizard.with_user(self.accountant).create(wizard_vals).action_generate()
             wizard = Wizard.with_user(self.manager).create(wizard_vals)
             with self.assertRaises(UserError):
                 wizard.copy({"month": date(2026, 12, 1)}).action_generate()
             wizard.action_generate()
-            report = self.Report.search(
-                [("contract_id", "=", self.estate_contract.id)]
-            )
+            report = self.Report.search([("contract_id", "=", self.estate_contract.id)])
             self.assertEqual(report.state, "sent")
             self.assertEqual(
                 report.recipient_partner_ids, self.contact_en | self.contact_zh
@@ -231,8 +231,10 @@ class TestServiceReportCron(ServiceReportCase):
             ]
         )
         self.assertEqual(len(event), 1)
-        payload = event.payload if isinstance(event.payload, dict) else json.loads(
+        payload = (
             event.payload
+            if isinstance(event.payload, dict)
+            else json.loads(event.payload)
         )
         self.assertEqual(payload["service_report_id"], report.id)
         self.assertEqual(payload["date_from"], "2026-11-01")

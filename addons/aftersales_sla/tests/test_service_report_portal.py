@@ -87,7 +87,9 @@ class TestServiceReportPortal(ServiceReportCase, HttpCase):
         self.assertIn(self.estate_report.name, page)
         self.assertNotIn(self.other_report.name, page)
         self.assertNotIn(self.partner_report.name, page)
-        self.assertIn(f"/my/service-reports/{self.estate_report.id}/pdf?lang=zh_CN", page)
+        self.assertIn(
+            f"/my/service-reports/{self.estate_report.id}/pdf?lang=zh_CN", page
+        )
         self.assertIn("中文", page)
         home = self.url_open("/my/home").text
         self.assertIn("/my/service-reports", home)
@@ -109,9 +111,7 @@ class TestServiceReportPortal(ServiceReportCase, HttpCase):
             )
             self.assertEqual(response.status_code, 200)
             self.assertIn("深圳华侨城物业服务有限公司", response.text)
-            self.assertIn(
-                lang, self.estate_report.attachment_ids.mapped("description")
-            )
+            self.assertIn(lang, self.estate_report.attachment_ids.mapped("description"))
         # The same kept PDF is served again.
         self.assertEqual(len(self.estate_report.attachment_ids), 2)
         with mute_logger("odoo.http"):
@@ -183,7 +183,9 @@ class TestServiceReportPortal(ServiceReportCase, HttpCase):
 
 @skipIf(not PDFTOTEXT, "pdftotext (poppler-utils) is not installed")
 @tagged("post_install", "-at_install")
-class TestServiceReportPdf(ServiceReportCase):
+class TestServiceReportPdf(ServiceReportCase, HttpCase):
+    """wkhtmltopdf fetches the report's assets from the test server."""
+
     def test_a_real_pdf_in_chinese(self):
         self.env["aftersales.event"]._seal_chains()
         with freeze_time("2026-12-01 02:00:00"):
