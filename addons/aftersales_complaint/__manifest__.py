@@ -21,6 +21,7 @@
         "data/aftersales_complaint_category_data.xml",
         "views/aftersales_complaint_menus.xml",
         "views/aftersales_complaint_category_views.xml",
+        "report/aftersales_service_report_templates.xml",
     ],
     "demo": [],
     "assets": {
