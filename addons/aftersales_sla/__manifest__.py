@@ -66,6 +66,7 @@
         "demo/aftersales_users_demo.xml",
         "demo/aftersales_demo.xml",
         "demo/aftersales_ticket_demo.xml",
+        "demo/aftersales_sla_service_report_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [
