@@ -325,6 +325,22 @@ class AftersalesServiceReport(models.Model):
                         report=report.name,
                     )
                 )
+            if report.state == "failed":
+                raise UserError(
+                    self.env._(
+                        "Service report %(report)s failed: generate it again "
+                        "(Generate Now on its contract) before sending it.",
+                        report=report.name,
+                    )
+                )
+            if not report.contract_id.service_report_partner_ids.filtered("email"):
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s names no report recipient with an "
+                        "e-mail address.",
+                        contract=report.contract_id.display_name,
+                    )
+                )
         # sudo: reports are written by their business methods only (checked above).
         self.sudo()._send()
         return True
@@ -481,11 +497,13 @@ class AftersalesServiceReport(models.Model):
                 ("date_start", "<=", date_to),
                 ("id", "not in", done.ids),
                 "|",
+                "|",
                 ("state", "in", ("active", "suspended")),
                 "&",
-                ("state", "in", ("expired", "terminated")),
-                "|",
+                ("state", "=", "expired"),
                 ("date_end", ">=", date_from),
+                "&",
+                ("state", "=", "terminated"),
                 ("termination_date", ">=", date_from),
             ],
             order="id",

@@ -303,6 +303,8 @@ class TestServiceReportCron(ServiceReportCase):
         # Not tried again by the next run; a manager generates it again.
         self.run_cron()
         self.assertEqual(failed.state, "failed")
+        with self.assertRaises(UserError):
+            failed.with_user(self.manager).action_send()
         with freeze_time("2026-12-02 03:00:00"):
             self.env["aftersales.service.report.generate"].with_user(
                 self.manager
@@ -327,7 +329,24 @@ class TestServiceReportCron(ServiceReportCase):
         with freeze_time("2026-11-12 01:00:00"):
             self.env["aftersales.contract"]._cron_expire_contracts()
         self.assertEqual(expired.state, "expired")
+        terminated_before = self.env["aftersales.contract"].create(
+            {
+                "partner_id": self.customer.id,
+                "title": "Terminated in October",
+                "date_start": date(2026, 1, 1),
+                "date_end": date(2027, 12, 31),
+                "calendar_id": self.calendar.id,
+                "sla_policy_id": self.policy.id,
+            }
+        )
+        terminated_before.action_activate()
+        with freeze_time("2026-10-20 01:00:00"):
+            terminated_before.action_terminate(reason="Customer moved out")
         self.run_cron()
         self.assertEqual(
             self.Report.search([("contract_id", "=", expired.id)]).state, "generated"
+        )
+        self.assertFalse(
+            self.Report.search([("contract_id", "=", terminated_before.id)]),
+            "ended before the month",
         )
