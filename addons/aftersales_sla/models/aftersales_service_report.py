@@ -66,7 +66,10 @@ class AftersalesServiceReport(models.Model):
         index=True,
     )
     error = fields.Text(
-        readonly=True, help="Why the report could not be generated or sent."
+        readonly=True,
+        groups="aftersales_sla.group_aftersales_auditor,account.group_account_invoice",
+        help="Why the report could not be generated or sent (internal: not shown "
+        "to customers).",
     )
     generated_at = fields.Datetime(readonly=True)
     sent_at = fields.Datetime(readonly=True)

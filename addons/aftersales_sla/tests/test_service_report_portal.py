@@ -141,6 +141,14 @@ class TestServiceReportPortal(ServiceReportCase, HttpCase):
                 [self.other_report.ids, ["figures"]],
             )
         self.assertIn("error", answer)
+        with mute_logger("odoo.http"):
+            answer = call_kw(
+                self,
+                "aftersales.service.report",
+                "read",
+                [self.estate_report.ids, ["error"]],
+            )
+        self.assertIn("error", answer, "internal errors are not the customer's")
 
     def test_technician_cannot_generate_over_rpc(self):
         self.authenticate("sr_tech", "sr_tech")
