@@ -40,6 +40,38 @@ OCA_WHEELS="$STATE_DIR/oca-wheels"
 OCA_MODULES=(helpdesk_mgmt helpdesk_mgmt_sla)
 OCA_REQUIREMENTS=("odoo-addon-helpdesk_mgmt_sla>=18.0,<18.1" "odoo-addon-helpdesk_mgmt>=18.0,<18.1")
 
+# --- Monthly service reports: scripts/bench.sh --only service-report
+#     [--service-report-sizes 1000] [--pdf-sample 20] (tests/benchmarks/
+#     bench_service_report.py); handled here on its own, then the script ends.
+if [[ " $* " == *" --only service-report "* || " $* " == *" --only=service-report "* ]]; then
+    SERVICE_REPORT_ARGS=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --service-report-sizes|--pdf-sample) SERVICE_REPORT_ARGS+=("$1" "${2:-}"); shift 2 ;;
+            --service-report-sizes=*|--pdf-sample=*) SERVICE_REPORT_ARGS+=("$1"); shift ;;
+            --only) shift 2 ;;
+            --only=*) shift ;;
+            *) die "--only service-report takes --service-report-sizes and --pdf-sample, not '$1'" ;;
+        esac
+    done
+    bash "$PROJECT_DIR/scripts/setup.sh"
+    CONF="$STATE_DIR/bench.conf"
+    write_odoo_conf "$CONF" "db_name = $BENCH_DB" "log_level = warn" "max_cron_threads = 0"
+    ensure_ledger_key
+    if ! db_exists "$BENCH_DB"; then
+        log "creating benchmark database $BENCH_DB"
+        odoo_bin -c "$CONF" -d "$BENCH_DB" -i "$PROJECT_ADDONS" --without-demo=all --stop-after-init
+        ensure_ledger_owner "$BENCH_DB"
+    else
+        update_addons "$BENCH_DB" "$CONF"
+    fi
+    cd "$PROJECT_DIR"
+    ODOO_RC="$CONF" "$VENV/bin/python" tests/benchmarks/bench_service_report.py \
+        --db "$BENCH_DB" --output "$PROJECT_DIR/docs/benchmarks.md" "${SERVICE_REPORT_ARGS[@]}"
+    log "service report results written to docs/benchmarks.md"
+    exit 0
+fi
+
 # Split the arguments between the two benchmark scripts.
 ONLY=""
 LEDGER_ARGS=()

@@ -24,6 +24,7 @@
         "security/aftersales_complaint_figures_security.xml",
         "views/aftersales_complaint_figures_views.xml",
         "report/aftersales_complaint_figures_templates.xml",
+        "report/aftersales_service_report_templates.xml",
     ],
     "demo": [],
     "assets": {

@@ -37,6 +37,7 @@
         "security/aftersales_appointment_security.xml",
         "views/aftersales_appointment_views.xml",
         "wizard/aftersales_appointment_book_views.xml",
+        "report/aftersales_service_report_templates.xml",
     ],
     "demo": [
         "demo/aftersales_field_qualification_demo.xml",

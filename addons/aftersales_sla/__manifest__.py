@@ -54,12 +54,19 @@
         "views/aftersales_portal_templates.xml",
         "views/aftersales_sla_menus.xml",
         "views/aftersales_event_notification_views.xml",
+        "security/aftersales_service_report_security.xml",
+        "report/aftersales_service_report_reports.xml",
+        "report/aftersales_service_report_templates.xml",
+        "data/aftersales_service_report_data.xml",
+        "views/aftersales_service_report_views.xml",
+        "views/aftersales_service_report_portal_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
         "demo/aftersales_users_demo.xml",
         "demo/aftersales_demo.xml",
         "demo/aftersales_ticket_demo.xml",
+        "demo/aftersales_sla_service_report_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

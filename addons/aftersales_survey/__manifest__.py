@@ -33,6 +33,7 @@
         "views/aftersales_ticket_views.xml",
         "views/aftersales_survey_portal_templates.xml",
         "views/aftersales_survey_menus.xml",
+        "report/aftersales_service_report_templates.xml",
     ],
     "demo": [
         "demo/aftersales_survey_demo.xml",

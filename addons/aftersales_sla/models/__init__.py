@@ -37,3 +37,8 @@ from . import account_move
 from . import res_config_settings
 from . import aftersales_penalty_invoicing
 from . import aftersales_input_checks
+from . import aftersales_service_report
+from . import aftersales_service_report_generate
+from . import aftersales_service_report_document
+from . import aftersales_contract_service_report
+from . import aftersales_event_service_report

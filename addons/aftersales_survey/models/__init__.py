@@ -18,3 +18,4 @@ from . import survey_question
 from . import survey_survey
 from . import survey_user_input
 from . import aftersales_survey_demo
+from . import aftersales_service_report
