@@ -289,10 +289,14 @@ def build_report_data(env):
     with freeze_time(local(2026, 11, 21, 9, 0)):
         env["aftersales.ticket.sla"]._cron_sla_watch()
     penalty = env["aftersales.penalty"].search([("ticket_id", "=", late.id)])
-    penalty.with_user(manager).action_dispute("当天小区停电")
-    penalty.with_user(manager).action_resolve_dispute(
-        "reduce", amount=200, opinion="停电属实, 减免 200"
-    )
+    # Disputed and reduced in November too: the statement of November shows both
+    # (whatever day the tests run).
+    with freeze_time(local(2026, 11, 23, 10, 0)):
+        penalty.with_user(manager).action_dispute("当天小区停电")
+    with freeze_time(local(2026, 11, 24, 10, 0)):
+        penalty.with_user(manager).action_resolve_dispute(
+            "reduce", amount=200, opinion="停电属实, 减免 200"
+        )
     return {
         "env": env,
         "company": company,
