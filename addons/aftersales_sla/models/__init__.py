@@ -37,3 +37,5 @@ from . import account_move
 from . import res_config_settings
 from . import aftersales_penalty_invoicing
 from . import aftersales_input_checks
+from . import aftersales_event_personal
+from . import aftersales_ticket_timeline_erasure

@@ -1,4 +1,3 @@
-import json
 
 from odoo import api, models
 
@@ -74,7 +73,7 @@ class ReportAftersalesTicket(models.AbstractModel):
         """A short, readable account of an event's payload."""
         env = ticket.env
         try:
-            payload = json.loads(event.payload or "{}")
+            payload = event._resolved_payload()
         except ValueError:
             return ""
         Ticket = env["aftersales.ticket"]
