@@ -54,6 +54,9 @@
         "views/aftersales_portal_templates.xml",
         "views/aftersales_sla_menus.xml",
         "views/aftersales_event_notification_views.xml",
+        "security/aftersales_erasure_security.xml",
+        "data/aftersales_erasure_data.xml",
+        "views/aftersales_erasure_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -1,2 +1,3 @@
 from . import aftersales_complaint_category
 from . import aftersales_ticket_complaint
+from . import aftersales_ticket_erasure

@@ -31,3 +31,5 @@ from . import aftersales_appointment_calendar_event
 from . import aftersales_appointment_ticket_sla
 from . import aftersales_event_appointment
 from . import aftersales_ticket_appointment
+from . import aftersales_ticket_erasure
+from . import aftersales_erasure_request_erasure

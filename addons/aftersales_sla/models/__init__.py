@@ -39,3 +39,8 @@ from . import aftersales_penalty_invoicing
 from . import aftersales_input_checks
 from . import aftersales_event_personal
 from . import aftersales_ticket_timeline_erasure
+from . import res_company_retention
+from . import res_config_settings_retention
+from . import aftersales_contract_retention
+from . import aftersales_ticket_erasure
+from . import aftersales_erasure_request
