@@ -40,6 +40,39 @@ OCA_WHEELS="$STATE_DIR/oca-wheels"
 OCA_MODULES=(helpdesk_mgmt helpdesk_mgmt_sla)
 OCA_REQUIREMENTS=("odoo-addon-helpdesk_mgmt_sla>=18.0,<18.1" "odoo-addon-helpdesk_mgmt>=18.0,<18.1")
 
+# --- Erasure (issue #15) --------------------------------------------------------------
+#   scripts/bench.sh --only erasure --erasure-sizes 10000 [--rounds 3]
+# (tests/benchmarks/bench_erasure.py; "--only erasure" comes first). One customer's
+# erasure request over its N closed tickets; results in docs/benchmarks.md.
+if { [ "${1:-}" = "--only" ] && [ "${2:-}" = "erasure" ]; } || [ "${1:-}" = "--only=erasure" ]; then
+    if [ "$1" = "--only" ]; then shift 2; else shift; fi
+    ERASURE_ARGS=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --erasure-sizes|--rounds) ERASURE_ARGS+=("$1" "${2:-}"); shift 2 ;;
+            --erasure-sizes=*|--rounds=*) ERASURE_ARGS+=("$1"); shift ;;
+            *) die "--only erasure takes --erasure-sizes and --rounds, not '$1'" ;;
+        esac
+    done
+    bash "$PROJECT_DIR/scripts/setup.sh"
+    CONF="$STATE_DIR/bench.conf"
+    write_odoo_conf "$CONF" "db_name = $BENCH_DB" "log_level = warn" "max_cron_threads = 0"
+    ensure_ledger_key
+    if ! db_exists "$BENCH_DB"; then
+        log "creating benchmark database $BENCH_DB"
+        odoo_bin -c "$CONF" -d "$BENCH_DB" -i "$PROJECT_ADDONS" --without-demo=all --stop-after-init
+        ensure_ledger_owner "$BENCH_DB"
+    else
+        update_addons "$BENCH_DB" "$CONF"
+    fi
+    export ODOO_RC="$CONF"
+    cd "$PROJECT_DIR"
+    "$VENV/bin/python" tests/benchmarks/bench_erasure.py --db "$BENCH_DB" \
+        --output "$PROJECT_DIR/docs/benchmarks.md" "${ERASURE_ARGS[@]}"
+    log "erasure results written to docs/benchmarks.md"
+    exit 0
+fi
+
 # Split the arguments between the two benchmark scripts.
 ONLY=""
 LEDGER_ARGS=()
