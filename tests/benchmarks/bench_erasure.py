@@ -147,7 +147,11 @@ def erasure_run(env, args):
     request, result["create_s"], _queries = tickets.timed(
         env,
         lambda: Request.create(
-            {"partner_id": customer.id, "request_ref": "Benchmark", "legal_basis": "pipl"}
+            {
+                "partner_id": customer.id,
+                "request_ref": "Benchmark",
+                "legal_basis": "pipl",
+            }
         ),
     )
     _res, result["execute_s"], result["execute_queries"] = tickets.timed(
