@@ -1,4 +1,3 @@
-
 from odoo import api, models
 
 from ..tools.report_format import join_list
