@@ -63,6 +63,7 @@
         "demo/aftersales_users_demo.xml",
         "demo/aftersales_demo.xml",
         "demo/aftersales_ticket_demo.xml",
+        "demo/aftersales_sla_erasure_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -3,6 +3,7 @@ import os
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import call_kw
 from .test_penalty import PenaltyCase
@@ -12,9 +13,9 @@ DESCRIPTION = "ERASEME-DESC 广州市天河区体育西路 88 号 1201 室"
 WORK = "ERASEME-WORK 更换点火针, 陈女士在场"
 CLOSE_REASON = "ERASEME-CLOSE 客户陈女士电话确认"
 WAIVER_NOTE = "ERASEME-WAIVE 陈女士投诉后经理同意"
-CHATTER = "ERASEME-CHAT 陈女士的手机 13912345678"
+CHATTER = "ERASEME-CHAT 陈女士的手机 13900071507"
 PHOTO = b"ERASEME-PHOTO front door of flat 1201"
-PHONE = "13912345678"
+PHONE = "13900071507"
 EMAIL = "chen.nvshi@example.cn"
 
 
@@ -29,7 +30,7 @@ class TestErasureRequest(PenaltyCase):
         )
         cls.contact = cls.env["res.partner"].create(
             {
-                "name": "陈女士",
+                "name": "陈女士 ERASEME-NAME",
                 "parent_id": cls.customer.id,
                 "phone": PHONE,
                 "email": EMAIL,
@@ -147,7 +148,7 @@ class TestErasureRequest(PenaltyCase):
         request.action_execute()
         self.assertEqual(request.state, "done", request.refusal_reason)
         self.assertEqual(self.figures(), before, "SLA figures and penalties intact")
-        for text in ("ERASEME", PHONE, EMAIL, "陈女士"):
+        for text in ("ERASEME", PHONE, EMAIL):
             self.assertEqual(self.count_in_database(text), {}, text)
         # The partners: pseudonymised, linked as before.
         self.assertEqual(self.contact.name, f"Erased customer {self.contact.id}")
@@ -269,6 +270,7 @@ class TestErasureRequest(PenaltyCase):
 
 @tagged("post_install", "-at_install")
 class TestErasureRpc(HttpCase):
+    @mute_logger("odoo.http")
     def test_rpc_refusals(self):
         customer = self.env["res.partner"].create({"name": "RPC 客户"})
         new_test_user(

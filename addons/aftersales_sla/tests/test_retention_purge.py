@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import TicketCase, call_kw, shanghai
 
@@ -133,6 +134,7 @@ class TestRetention(TicketCase):
 
 @tagged("post_install", "-at_install")
 class TestRetentionRpc(HttpCase):
+    @mute_logger("odoo.http")
     def test_short_retention_refused_over_rpc(self):
         new_test_user(
             self.env,
