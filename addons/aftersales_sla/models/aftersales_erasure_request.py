@@ -193,7 +193,8 @@ class AftersalesErasureRequest(models.Model):
         )
 
     def _erasure_tickets(self, partners):
-        # sudo: the customer's tickets in every company (one person, one erasure).
+        # sudo: the customer's tickets in every company (one person, one erasure);
+        # those outside the manager's companies refuse the request.
         return (
             self.env["aftersales.ticket"]
             .sudo()
@@ -241,6 +242,16 @@ class AftersalesErasureRequest(models.Model):
                     "The customer disputes penalties %s: the dispute must be settled "
                     "first (its records are evidence).",
                     ", ".join(disputed.mapped("display_name")),
+                )
+            )
+        allowed = self.env.companies
+        elsewhere = (tickets.company_id | contracts.company_id) - allowed
+        if elsewhere:
+            reasons.append(
+                self.env._(
+                    "The customer also has tickets or contracts in %s: a manager "
+                    "allowed in every one of those companies executes the request.",
+                    ", ".join(elsewhere.mapped("name")),
                 )
             )
         still_open = tickets.filtered(lambda ticket: ticket.state != "closed")

@@ -174,8 +174,10 @@ class AftersalesEventPersonal(models.Model):
                 refs[parsed[0]] = token
         if not refs:
             return {}
-        # sudo: whoever may read an event (or a ticket's timeline) reads the text
-        # its token stands for; the token was already in what they read.
+        # SQL, no access check: whoever may read an event (or a ticket's timeline)
+        # reads the text its token stands for; the token was already in what they
+        # read.
+        self.flush_model(["ref", "value", "erased_at"])
         self.env.cr.execute(
             "SELECT ref, value, erased_at FROM aftersales_event_personal "
             "WHERE ref = ANY(%s)",

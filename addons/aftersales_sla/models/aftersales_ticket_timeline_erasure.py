@@ -13,8 +13,8 @@ class AftersalesTicketTimeline(models.Model):
 
     @api.depends("reason")
     def _compute_reason_text(self):
-        # The vault lookup reads through sudo: whoever sees a ticket's timeline
-        # reads the reasons of its events (see _resolve_tokens).
+        # The vault lookup does not check access: whoever sees a ticket's
+        # timeline reads the reasons of its events (see _resolve_tokens).
         texts = self.env["aftersales.event.personal"]._resolve_tokens(
             self.mapped("reason")
         )

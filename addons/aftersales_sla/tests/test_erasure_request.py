@@ -234,6 +234,24 @@ class TestErasureRequest(PenaltyCase):
         self.assertEqual(request.state, "done")
         self.assertEqual(self.count_in_database("ERASEME"), {})
 
+    def test_a_manager_of_another_company_only_is_refused(self):
+        self.close_and_waive()
+        other = self.env["res.company"].create({"name": "Lock Maker Shenzhen"})
+        outsider = new_test_user(
+            self.env,
+            "erasure_outsider",
+            groups="aftersales_sla.group_aftersales_manager",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        request = self.request(user=outsider)
+        self.assertEqual(request.company_id, other)
+        request.with_user(outsider).action_execute()
+        self.assertEqual(request.state, "refused")
+        self.assertIn(self.ticket.company_id.name, request.refusal_reason)
+        self.assertEqual(self.contact.phone, PHONE)
+        self.assertIn(DESCRIPTION, self.ticket.description)
+
     def test_who_may_erase(self):
         self.close_and_waive()
         technician = new_test_user(
