@@ -40,6 +40,22 @@ OCA_WHEELS="$STATE_DIR/oca-wheels"
 OCA_MODULES=(helpdesk_mgmt helpdesk_mgmt_sla)
 OCA_REQUIREMENTS=("odoo-addon-helpdesk_mgmt_sla>=18.0,<18.1" "odoo-addon-helpdesk_mgmt>=18.0,<18.1")
 
+# The benchmark database with every project addon and no demo data (the scenarios
+# that run on their own below, and exit).
+prepare_bench_db() {
+    bash "$PROJECT_DIR/scripts/setup.sh"
+    CONF="$STATE_DIR/bench.conf"
+    write_odoo_conf "$CONF" "db_name = $BENCH_DB" "log_level = warn" "max_cron_threads = 0"
+    ensure_ledger_key
+    if ! db_exists "$BENCH_DB"; then
+        log "creating benchmark database $BENCH_DB"
+        odoo_bin -c "$CONF" -d "$BENCH_DB" -i "$PROJECT_ADDONS" --without-demo=all --stop-after-init
+        ensure_ledger_owner "$BENCH_DB"
+    else
+        update_addons "$BENCH_DB" "$CONF"
+    fi
+}
+
 # --- Monthly service reports: scripts/bench.sh --only service-report
 #     [--service-report-sizes 1000] [--pdf-sample 20] (tests/benchmarks/
 #     bench_service_report.py); handled here on its own, then the script ends.
@@ -54,21 +70,34 @@ if [[ " $* " == *" --only service-report "* || " $* " == *" --only=service-repor
             *) die "--only service-report takes --service-report-sizes and --pdf-sample, not '$1'" ;;
         esac
     done
-    bash "$PROJECT_DIR/scripts/setup.sh"
-    CONF="$STATE_DIR/bench.conf"
-    write_odoo_conf "$CONF" "db_name = $BENCH_DB" "log_level = warn" "max_cron_threads = 0"
-    ensure_ledger_key
-    if ! db_exists "$BENCH_DB"; then
-        log "creating benchmark database $BENCH_DB"
-        odoo_bin -c "$CONF" -d "$BENCH_DB" -i "$PROJECT_ADDONS" --without-demo=all --stop-after-init
-        ensure_ledger_owner "$BENCH_DB"
-    else
-        update_addons "$BENCH_DB" "$CONF"
-    fi
+    prepare_bench_db
     cd "$PROJECT_DIR"
     ODOO_RC="$CONF" "$VENV/bin/python" tests/benchmarks/bench_service_report.py \
         --db "$BENCH_DB" --output "$PROJECT_DIR/docs/benchmarks.md" "${SERVICE_REPORT_ARGS[@]}"
     log "service report results written to docs/benchmarks.md"
+    exit 0
+fi
+
+# --- Erasure (issue #15) --------------------------------------------------------------
+#   scripts/bench.sh --only erasure --erasure-sizes 10000 [--rounds 3]
+# (tests/benchmarks/bench_erasure.py; "--only erasure" comes first). One customer's
+# erasure request over its N closed tickets; results in docs/benchmarks.md.
+if { [ "${1:-}" = "--only" ] && [ "${2:-}" = "erasure" ]; } || [ "${1:-}" = "--only=erasure" ]; then
+    if [ "$1" = "--only" ]; then shift 2; else shift; fi
+    ERASURE_ARGS=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --erasure-sizes|--rounds) ERASURE_ARGS+=("$1" "${2:-}"); shift 2 ;;
+            --erasure-sizes=*|--rounds=*) ERASURE_ARGS+=("$1"); shift ;;
+            *) die "--only erasure takes --erasure-sizes and --rounds, not '$1'" ;;
+        esac
+    done
+    prepare_bench_db
+    export ODOO_RC="$CONF"
+    cd "$PROJECT_DIR"
+    "$VENV/bin/python" tests/benchmarks/bench_erasure.py --db "$BENCH_DB" \
+        --output "$PROJECT_DIR/docs/benchmarks.md" "${ERASURE_ARGS[@]}"
+    log "erasure results written to docs/benchmarks.md"
     exit 0
 fi
 
@@ -114,7 +143,7 @@ case "$ONLY" in
     *) die "--only: append, verify, tickets, watch, evaluate, coverage, maintenance or settlement, not '$ONLY'" ;;
 esac
 
-bash "$PROJECT_DIR/scripts/setup.sh"
+    bash "$PROJECT_DIR/scripts/setup.sh"
 CONF="$STATE_DIR/bench.conf"
 write_odoo_conf "$CONF" "db_name = $BENCH_DB" "log_level = warn" "max_cron_threads = 0"
 ensure_ledger_key

@@ -60,6 +60,9 @@
         "data/aftersales_service_report_data.xml",
         "views/aftersales_service_report_views.xml",
         "views/aftersales_service_report_portal_templates.xml",
+        "security/aftersales_erasure_security.xml",
+        "data/aftersales_erasure_data.xml",
+        "views/aftersales_erasure_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -67,6 +70,7 @@
         "demo/aftersales_demo.xml",
         "demo/aftersales_ticket_demo.xml",
         "demo/aftersales_sla_service_report_demo.xml",
+        "demo/aftersales_sla_erasure_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

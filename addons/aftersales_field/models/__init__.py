@@ -32,3 +32,5 @@ from . import aftersales_appointment_ticket_sla
 from . import aftersales_event_appointment
 from . import aftersales_ticket_appointment
 from . import aftersales_service_report
+from . import aftersales_ticket_erasure
+from . import aftersales_erasure_request_erasure

@@ -251,7 +251,7 @@ class TestPartnerPortalModel(TransactionCase):
             [hashlib.sha256(PNG).hexdigest()],
         )
         resolved = ticket_events(self.ticket_a, "ticket.resolved")
-        self.assertEqual(resolved.reason, "更换比例阀，试机正常")
+        self.assertEqual(resolved.reason_text, "更换比例阀，试机正常")
         report = ticket_events(self.ticket_a, "ticket.service_report_uploaded")
         self.assertEqual(payload(report)["sha256"], hashlib.sha256(PDF).hexdigest())
         attachment = self.env["ir.attachment"].browse(payload(report)["attachment"])

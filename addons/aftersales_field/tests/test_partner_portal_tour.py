@@ -38,7 +38,8 @@ class TestPartnerPortalTour(HttpCase):
             len(payload(ticket_events(ticket, "ticket.arrived"))["photos"]), 1
         )
         self.assertEqual(
-            ticket_events(ticket, "ticket.resolved").reason, "更换水流传感器，试机正常"
+            ticket_events(ticket, "ticket.resolved").reason_text,
+            "更换水流传感器，试机正常",
         )
         # The other partner's job was not touched.
         self.assertFalse(self.ticket_b.responded_at)

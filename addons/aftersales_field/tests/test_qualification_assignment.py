@@ -207,7 +207,7 @@ class TestQualificationOverride(QualificationCase):
             ]
         )
         self.assertEqual(len(event), 1)
-        self.assertEqual(event.reason, "由持证师傅李工现场监护")
+        self.assertEqual(event.reason_text, "由持证师傅李工现场监护")
         payload = json.loads(event.payload)
         self.assertEqual(payload["user"], self.technician.id)
         self.assertEqual(payload["missing"], ["T-GAS"])

@@ -40,3 +40,5 @@ from . import aftersales_ticket_refund
 from . import aftersales_input_checks
 from . import repair_order_approval
 from . import aftersales_ticket_resolve
+from . import aftersales_event_erasure
+from . import aftersales_ticket_erasure

@@ -291,7 +291,7 @@ class TestRefund(GuaranteeCase):
         self.assertEqual(payload["credit_note"], credit.name)
         self.assertAlmostEqual(payload["amount"], 150.0)
         self.assertAlmostEqual(payload["refunded_total"], 150.0)
-        self.assertEqual(event.reason, "点火针又坏了, 客户另找人修")
+        self.assertEqual(event.reason_text, "点火针又坏了, 客户另找人修")
         # More than what is left (250) is refused; nothing written.
         with self.refused(ValidationError, "is more than what is left of invoice"):
             ticket.with_user(self.billing).action_refund(invoice, 250.01, "again")
@@ -357,7 +357,7 @@ class TestRefund(GuaranteeCase):
         by_hand.action_post()
         events = self.coverage_events(ticket, "ticket.refunded")
         self.assertEqual(len(events), 2)
-        self.assertEqual(events[-1].reason, "余款退回")
+        self.assertEqual(events[-1].reason_text, "余款退回")
         payload = payload_of(events[-1])
         self.assertEqual(payload["credit_note"], by_hand.name)
         self.assertAlmostEqual(payload["refunded_total"], 400.0)

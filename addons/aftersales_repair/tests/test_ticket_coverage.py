@@ -182,7 +182,7 @@ class TestTicketCoverage(RepairCase):
         )
         event = self.coverage_events(ticket, "ticket.coverage_overridden")
         self.assertEqual(len(event), 1)
-        self.assertEqual(event.reason, "外壳被打开，点火器被用户自行更换")
+        self.assertEqual(event.reason_text, "外壳被打开，点火器被用户自行更换")
         self.assertEqual(event.author_id, self.manager)
         payload = json.loads(event.payload)
         self.assertEqual(

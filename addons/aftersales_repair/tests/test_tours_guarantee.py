@@ -33,7 +33,7 @@ class TestRefundTour(GuaranteeCase, HttpCase):
         self.assertEqual(credit.create_uid, billing)
         event = self.coverage_events(ticket, "ticket.refunded")
         self.assertEqual(len(event), 1)
-        self.assertEqual(event.reason, "点火针又坏了")
+        self.assertEqual(event.reason_text, "点火针又坏了")
 
     def test_refund_in_english(self):
         self.refund_tour("en_US")

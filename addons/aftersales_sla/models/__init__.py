@@ -42,3 +42,10 @@ from . import aftersales_service_report_generate
 from . import aftersales_service_report_document
 from . import aftersales_contract_service_report
 from . import aftersales_event_service_report
+from . import aftersales_event_personal
+from . import aftersales_ticket_timeline_erasure
+from . import res_company_retention
+from . import res_config_settings_retention
+from . import aftersales_contract_retention
+from . import aftersales_ticket_erasure
+from . import aftersales_erasure_request

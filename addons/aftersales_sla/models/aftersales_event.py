@@ -24,6 +24,7 @@ row, which may set nothing but the seal columns), ``DELETE`` and ``TRUNCATE``.
 """
 
 import contextvars
+import json
 import logging
 from datetime import timedelta, timezone
 from pathlib import Path
@@ -33,7 +34,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index
 from odoo.tools.sql import drop_index
 
-from ..tools import ledger_hash
+from ..tools import ledger_hash, ledger_personal
 
 _logger = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ _logger = logging.getLogger(__name__)
 #: refuses to run without it. A context variable, not an Odoo context key, so that
 #: no RPC caller can set it.
 _APPENDING = contextvars.ContextVar("aftersales_ledger_appending", default=False)
+
+#: Key of a prepared event's values holding its vault entries (popped before insert).
+PERSONAL_KEY = "_personal"
 
 #: Columns a sealing UPDATE may fill in (each from NULL, exactly once).
 SEAL_COLUMNS = ("sequence", "previous_hash", "hash", "sealed_at")
@@ -183,7 +187,15 @@ class AftersalesEvent(models.Model):
         compute="_compute_subject_ref",
     )
     reason = fields.Char(
-        readonly=True, help="Why the event was recorded this way, e.g. a late entry."
+        readonly=True,
+        help="Why the event was recorded this way, e.g. a late entry. Hashed as a "
+        "personal data token (docs/personal-data.md): the text is in the vault.",
+    )
+    reason_text = fields.Char(
+        string="Reason Text",
+        compute="_compute_reason_text",
+        help="The reason as typed, from the personal data vault; '(erased)' once "
+        "an erasure or the retention period removed it.",
     )
     payload = fields.Text(
         readonly=True, default="{}", help="The event's data as canonical JSON."
@@ -284,11 +296,30 @@ class AftersalesEvent(models.Model):
             ("penalty.waived", self.env._("Penalty waived")),
             ("penalty.invoiced", self.env._("Penalty invoiced")),
             ("penalty.uninvoiced", self.env._("Penalty invoice cancelled")),
+            ("personal_data.erased", self.env._("Personal data erased")),
+            (
+                "ticket.personal_data_purged",
+                self.env._("Personal data purged (retention period)"),
+            ),
         ]
 
     @api.model
     def _selection_event_type(self):
         return self._get_event_types()
+
+    @api.model
+    def _personal_payload_keys(self):
+        """Where personal data sits in the payload of each event type:
+        ``{event_type: (path, ...)}``, a path naming a payload key, ``*`` for each
+        item of a list (``parts/*/reason``). Free text a person typed (a note, an
+        opinion, a dispute's reason) is personal; codes, ids, amounts are not (a
+        pause's ``reason`` is a code: not listed). Other addons extend this. The
+        reason column is personal for every event type."""
+        return {
+            "penalty.disputed": ("reason",),
+            "penalty.waived": ("note",),
+            "penalty.upheld": ("opinion",),
+        }
 
     @api.model
     def _selection_subject_model(self):
@@ -304,6 +335,25 @@ class AftersalesEvent(models.Model):
                 event.subject_ref = f"{event.res_model},{event.res_id}"
             else:
                 event.subject_ref = False
+
+    @api.depends("reason")
+    def _compute_reason_text(self):
+        texts = self.env["aftersales.event.personal"]._resolve_tokens(
+            self.mapped("reason")
+        )
+        for event in self:
+            event.reason_text = texts.get(event.reason, event.reason) or False
+
+    def _resolved_payload(self):
+        """The event's payload (a dict) with its personal data tokens replaced by
+        the vault's values ('(erased)' once erased)."""
+        self.ensure_one()
+        payload = json.loads(self.payload or "{}")
+        if ledger_personal.TOKEN_PREFIX not in (self.payload or ""):
+            return payload
+        tokens = self.env["aftersales.event.personal"]._tokens_in(payload)
+        texts = self.env["aftersales.event.personal"]._resolve_tokens(tokens)
+        return ledger_personal.resolve_payload(payload, texts)
 
     @api.depends("hash")
     def _compute_is_sealed(self):
@@ -406,11 +456,13 @@ class AftersalesEvent(models.Model):
         ]
         if not vals_list:
             return self.browse()
+        personal = [vals.pop(PERSONAL_KEY, ()) for vals in vals_list]
         token = _APPENDING.set(True)
         try:
             with self.env.cr.savepoint():
                 events = self.sudo().create(vals_list)
                 events.flush_recordset()
+                self.env["aftersales.event.personal"]._store(events, personal)
         finally:
             _APPENDING.reset(token)
         self._seal_after_commit(set(events.chain_id.ids))
@@ -527,6 +579,9 @@ class AftersalesEvent(models.Model):
                 self.env["aftersales.event.chain"].sudo()._get_for_company(company)
             )
         chain = chains[company.id]
+        reason, payload, personal = self._vault_personal_data(
+            event_type, reason, payload
+        )
         return {
             "chain_id": chain.id,
             "company_id": company.id,
@@ -538,7 +593,30 @@ class AftersalesEvent(models.Model):
             "res_id": res_id or False,
             "reason": reason,
             "payload": payload,
+            PERSONAL_KEY: personal,
         }
+
+    @api.model
+    def _vault_personal_data(self, event_type, reason, payload):
+        """Take the personal values out of an event's hashed record: its reason
+        and the payload keys :meth:`_personal_payload_keys` names become tokens.
+
+        :return: ``(reason, payload, personal)``: the reason and canonical payload
+            to hash, and the vault entries ``(path, token, ref, salt, value)``.
+        """
+        personal = []
+        if reason and reason.strip() and not ledger_personal.is_token(reason):
+            token, ref, salt = ledger_personal.make_token(reason)
+            personal.append(("reason", token, ref, salt, reason))
+            reason = token
+        patterns = self._personal_payload_keys().get(event_type)
+        if patterns:
+            data = json.loads(payload)
+            found = ledger_personal.vault_payload(data, patterns)
+            if found:
+                personal.extend(found)
+                payload = ledger_hash.canonical_payload(data)
+        return reason, payload, personal
 
     def _payload_error_message(self, error):
         messages = {

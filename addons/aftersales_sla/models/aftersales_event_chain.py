@@ -17,7 +17,11 @@ Verification
 ------------
 :meth:`AftersalesEventChain._verify_ledger` reads each chain in sequence order in
 keyset pages (bounded memory), recomputes every hash with :mod:`..tools.ledger_hash`,
-and reports the first event that does not match.
+and reports the first event that does not match. It then checks the personal data
+vault (``aftersales.event.personal``): every kept value must give the salted digest
+of the token its event hashed ("personal data altered" otherwise), every vault entry
+must sit in its event, every token in a reason must have its vault entry; erased
+values are counted, not breaks (docs/personal-data.md).
 """
 
 import logging
@@ -34,7 +38,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
 from odoo.tools import config
 
-from ..tools import ledger_hash, ledger_sign
+from ..tools import ledger_hash, ledger_personal, ledger_sign
 from ..tools.quiet_sql import quiet_sql
 from .aftersales_event import GUARD_SQL, UNHASHED_ODD_SQL, ledger_owner_can_act
 from .aftersales_event_checkpoint import _SIGNING
@@ -242,6 +246,17 @@ class AftersalesEventChain(models.Model):
             "checkpoint_unknown_key": self.env._(
                 "a checkpoint signed with a key this database does not trust"
             ),
+            "personal_altered": self.env._(
+                "personal data altered: a value kept in the vault no longer gives "
+                "the digest the event hashed"
+            ),
+            "personal_misplaced": self.env._(
+                "a personal data vault entry whose token is not in its event"
+            ),
+            "personal_missing": self.env._(
+                "personal data missing: the event's token has no vault entry "
+                "(deleted behind the application's back)"
+            ),
         }
 
     def _break_message(self, broken):
@@ -261,12 +276,19 @@ class AftersalesEventChain(models.Model):
 
     def _verification_message(self, item):
         if not item["broken"]:
-            return self.env._(
+            message = self.env._(
                 "%(checked)s events verified, %(unsealed)s not sealed yet: "
                 "the chain is intact.",
                 checked=item["checked"],
                 unsealed=item["unsealed"],
             )
+            if item.get("personal_erased"):
+                message += " " + self.env._(
+                    "%(kept)s personal values verified, %(erased)s erased.",
+                    kept=item.get("personal_kept", 0),
+                    erased=item["personal_erased"],
+                )
+            return message
         lines = [
             self.env._(
                 "LEDGER BROKEN: %(count)s breaks found, %(checked)s events verified.",
@@ -485,6 +507,8 @@ class AftersalesEventChain(models.Model):
         result = {
             "checked": 0,
             "unsealed": 0,
+            "personal_kept": 0,
+            "personal_erased": 0,
             "break_count": 0,
             "breaks": [],
             "checkpoints": [],
@@ -504,6 +528,8 @@ class AftersalesEventChain(models.Model):
             result["chains"].append(chain_result)
             result["checked"] += chain_result["checked"]
             result["unsealed"] += chain_result["unsealed"]
+            result["personal_kept"] += chain_result["personal_kept"]
+            result["personal_erased"] += chain_result["personal_erased"]
             result["break_count"] += chain_result["break_count"]
             result["breaks"].extend(chain_result["breaks"])
             result["checkpoints"].extend(chain_result["checkpoints"])
@@ -559,6 +585,7 @@ class AftersalesEventChain(models.Model):
                 f"{head_sequence or 0} {head_hash or ''}".strip(),
             )
         self._verify_unhashed_columns(chain_id, verifier)
+        personal = self._verify_personal(chain_id, verifier)
         checkpoint_items = self._verify_checkpoints(
             chain_id, last_sequence, verifier, given_checkpoints
         )
@@ -571,10 +598,73 @@ class AftersalesEventChain(models.Model):
             "checked": verifier.checked,
             "unsealed": cr.fetchone()[0],
             "last_sequence": last_sequence,
+            "personal_kept": personal["kept"],
+            "personal_erased": personal["erased"],
             "breaks": verifier.breaks,
             "break_count": verifier.break_count,
             "checkpoints": checkpoint_items,
         }
+
+    @api.model
+    def _verify_personal(self, chain_id, verifier, page_size=20000):
+        """Check the personal data vault of the chain's events (see the module's
+        docstring). Reports breaks on ``verifier``; returns ``{kept, erased}``.
+        A break names the vault reference, never the value."""
+        cr = self.env.cr
+        kept = erased = 0
+        last_id = 0
+        while True:
+            cr.execute(
+                """SELECT p.id, p.event_id, e.sequence, p.path, p.token, p.value,
+                          p.salt, p.erased_at IS NOT NULL, p.ref,
+                          CASE WHEN p.path = 'reason' THEN e.reason = p.token
+                               ELSE strpos(e.payload, p.token) > 0 END
+                     FROM aftersales_event_personal p
+                     JOIN aftersales_event e ON e.id = p.event_id
+                    WHERE e.chain_id = %s AND p.id > %s
+                 ORDER BY p.id LIMIT %s""",
+                [chain_id, last_id, page_size],
+            )
+            rows = cr.fetchall()
+            if not rows:
+                break
+            for (
+                _entry_id,
+                event_id,
+                sequence,
+                path,
+                token,
+                value,
+                salt,
+                is_erased,
+                ref,
+                in_event,
+            ) in rows:
+                if not in_event:
+                    verifier.add_break(
+                        event_id, sequence or 0, "personal_misplaced", path, ref
+                    )
+                elif is_erased:
+                    erased += 1
+                elif ledger_personal.matches(token, salt, value):
+                    kept += 1
+                else:
+                    verifier.add_break(
+                        event_id, sequence or 0, "personal_altered", path, ref
+                    )
+            last_id = rows[-1][0]
+        # A reason holding a token without its vault entry.
+        cr.execute(
+            """SELECT e.id, e.sequence FROM aftersales_event e
+                WHERE e.chain_id = %s AND e.reason LIKE %s
+                  AND NOT EXISTS (SELECT 1 FROM aftersales_event_personal p
+                                   WHERE p.event_id = e.id AND p.path = 'reason')
+             ORDER BY e.sequence NULLS LAST, e.id""",
+            [chain_id, ledger_personal.TOKEN_PREFIX + "%"],
+        )
+        for event_id, sequence in cr.fetchall():
+            verifier.add_break(event_id, sequence or 0, "personal_missing", "reason")
+        return {"kept": kept, "erased": erased}
 
     @api.model
     def _verify_unhashed_columns(self, chain_id, verifier):

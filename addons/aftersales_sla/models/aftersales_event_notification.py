@@ -384,8 +384,9 @@ class AftersalesEventNotification(models.Model):
             event.event_type,
             event.res_model,
             event.res_id,
-            event.payload,
-            event.reason,
+            # The typed texts, not the ledger's tokens: the e-mail tells them.
+            json.dumps(event._resolved_payload()),
+            event.reason_text or None,
             event.occurred_at,
         )
         payload = json.loads(notice.payload or "{}")

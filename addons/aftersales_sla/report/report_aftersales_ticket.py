@@ -1,5 +1,3 @@
-import json
-
 from odoo import api, models
 
 from ..tools.report_format import join_list
@@ -74,7 +72,7 @@ class ReportAftersalesTicket(models.AbstractModel):
         """A short, readable account of an event's payload."""
         env = ticket.env
         try:
-            payload = json.loads(event.payload or "{}")
+            payload = event._resolved_payload()
         except ValueError:
             return ""
         Ticket = env["aftersales.ticket"]

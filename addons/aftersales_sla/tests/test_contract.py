@@ -280,7 +280,7 @@ class TestContract(TransactionCase):
         self.assertEqual(contract.state, "suspended")
         suspended = self.events(contract, "contract.suspended")
         self.assertEqual(len(suspended), 1)
-        self.assertEqual(suspended.reason, "Unpaid invoice")
+        self.assertEqual(suspended.reason_text, "Unpaid invoice")
         with self.assertRaises(UserError):
             contract.write({"date_end": self.today + timedelta(days=900)})
         contract.action_resume()
@@ -293,7 +293,7 @@ class TestContract(TransactionCase):
         self.assertEqual(contract.termination_date, self.today)
         terminated = self.events(contract, "contract.terminated")
         self.assertEqual(len(terminated), 1)
-        self.assertEqual(terminated.reason, "Customer went bankrupt")
+        self.assertEqual(terminated.reason_text, "Customer went bankrupt")
         self.assertEqual(
             json.loads(terminated.payload)["termination_date"],
             fields.Date.to_string(self.today),

@@ -164,7 +164,7 @@ class TestPenaltyInvoicing(AccountTestInvoicingCommon):
         self.assertFalse(penalty.move_line_id)
         event = self.events(penalty, "penalty.uninvoiced")[-1:]
         self.assertTrue(event)
-        self.assertEqual(event.reason, reason)
+        self.assertEqual(event.reason_text, reason)
 
     # ------------------------------------------------------------------
     # Credit notes

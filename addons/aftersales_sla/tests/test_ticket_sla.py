@@ -264,7 +264,7 @@ class TestTicketSla(TicketCase):
         self.assertEqual(self.Ticket.search_count([]), count + 1)
         event = ticket.event_ids
         self.assertEqual(event.occurred_at, shanghai(2026, 11, 20, 21, 0))
-        self.assertEqual(event.reason, "电话报修, 次日录入")
+        self.assertEqual(event.reason_text, "电话报修, 次日录入")
         self.assertEqual(self.line(ticket, "response").elapsed_seconds, 0)
 
     def test_contract_matching_flags_none_and_several(self):
