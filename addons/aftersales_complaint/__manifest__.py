@@ -21,6 +21,13 @@
         "data/aftersales_complaint_category_data.xml",
         "views/aftersales_complaint_menus.xml",
         "views/aftersales_complaint_category_views.xml",
+        "security/aftersales_complaint_desk_security.xml",
+        "data/aftersales_complaint_desk_data.xml",
+        "wizard/aftersales_complaint_wizard_views.xml",
+        "views/aftersales_complaint_ticket_views.xml",
+        "views/aftersales_complaint_escalation_level_views.xml",
+        "views/aftersales_complaint_settings_views.xml",
+        "views/aftersales_complaint_portal_templates.xml",
     ],
     "demo": [],
     "assets": {

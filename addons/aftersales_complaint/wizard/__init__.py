@@ -1,0 +1,2 @@
+from . import aftersales_complaint_classify
+from . import aftersales_complaint_escalate
