@@ -566,7 +566,7 @@ class AftersalesTicket(models.Model):
                         ticket.display_name,
                     )
                 )
-            if not ticket.complaint_category_id:
+            if not ticket.complaint_classified_at:
                 raise UserError(
                     self.env._(
                         "Classify complaint %s before answering it.",

@@ -336,12 +336,17 @@ class TestComplaintDesk(RepairCase):
 
     def answer(self, complaint, text="已安排主管上门并致歉，免收上门费。"):
         desk = complaint.with_user(self.technician)
+        if not complaint.complaint_classified_at:
+            desk.action_complaint_classify()
         desk.complaint_outcome = f"<p>{text}</p>"
         desk.action_complaint_send_outcome()
 
     def test_outcome_needs_text_and_resolves_the_complaint(self):
         complaint = self.complain()
         with self.assertRaisesRegex(UserError, "Write the outcome"):
+            complaint.with_user(self.technician).action_complaint_send_outcome()
+        complaint.complaint_outcome = "<p>已处理</p>"
+        with self.assertRaisesRegex(UserError, "Classify"):
             complaint.with_user(self.technician).action_complaint_send_outcome()
         with self.assertRaises(AccessError):
             complaint.with_user(self.complainant).action_complaint_send_outcome()
@@ -350,7 +355,7 @@ class TestComplaintDesk(RepairCase):
         self.assertEqual(complaint.complaint_state, "answered")
         self.assertEqual(complaint.state, "resolved")
         self.assertEqual(self.line(complaint, "complaint_feedback").state, "met")
-        self.assertEqual(self.events(complaint).event_type, "complaint.answered")
+        self.assertEqual(self.events(complaint)[-1].event_type, "complaint.answered")
         message = complaint.message_ids.filtered(
             lambda m: self.contact in m.partner_ids
         )
@@ -388,13 +393,14 @@ class TestComplaintDesk(RepairCase):
         self.assertEqual(
             self.events(complaint).mapped("event_type"),
             [
+                "complaint.classified",
                 "complaint.answered",
                 "complaint.rejected",
                 "complaint.answered",
                 "complaint.confirmed",
             ],
         )
-        self.assertEqual(self.events(complaint)[1].reason, "主管并未上门")
+        self.assertEqual(self.events(complaint)[2].reason, "主管并未上门")
         with self.assertRaisesRegex(UserError, "Confirmed"):
             mine._complaint_confirm_by_customer()
 
