@@ -2,10 +2,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext
 
-from odoo.addons.aftersales_sla.models.aftersales_ticket import COMPLAINT_METRICS
 from odoo.addons.aftersales_sla.models.aftersales_sla_target import (
     PAUSE_DEFAULT_FIELDS,
 )
+from odoo.addons.aftersales_sla.models.aftersales_ticket import COMPLAINT_METRICS
 from odoo.addons.aftersales_sla.tools import door, inputs
 
 #: Where a complaint came in from, besides the channels every ticket has.

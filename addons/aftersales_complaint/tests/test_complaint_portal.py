@@ -115,7 +115,7 @@ class TestComplaintPortal(HttpCase):
         self.assertEqual(complaint.contact_id, self.contact)
         self.assertEqual(complaint.complaint_state, "open")
         self.assertTrue(
-            complaint.sla_ids.filtered(lambda l: l.metric == "complaint_response")
+            complaint.sla_ids.filtered(lambda line: line.metric == "complaint_response")
         )
         self.assertIn("o_complaint_filed", response.text)
 
