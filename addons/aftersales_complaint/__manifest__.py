@@ -29,7 +29,9 @@
         "views/aftersales_complaint_settings_views.xml",
         "views/aftersales_complaint_portal_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/aftersales_complaint_desk_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "aftersales_complaint/static/tests/tours/**/*",

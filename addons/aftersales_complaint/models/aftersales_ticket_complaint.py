@@ -257,6 +257,18 @@ class AftersalesTicket(models.Model):
         if todo:
             todo.write({"complaint_state": "open"})
 
+    @api.model
+    def _complaint_init_states(self):
+        """On installation: complaints reported before the desk existed stand
+        open with their complainant (closed ones are left as they were)."""
+        self.search(
+            [
+                ("is_complaint", "=", True),
+                ("complaint_state", "=", False),
+                ("state", "!=", "closed"),
+            ]
+        )._complaint_start()
+
     # ------------------------------------------------------------------
     # Clocks: the default complaint promise
     # ------------------------------------------------------------------
