@@ -269,6 +269,17 @@ class TestComplaintDesk(RepairCase):
             REPORTED + timedelta(hours=72),
         )
 
+    def test_a_ticket_corrected_to_a_complaint_gets_the_default_clocks(self):
+        ticket = self.original()
+        with at(REPORTED + timedelta(hours=1)):
+            ticket.service_type_id = self.complaint_type
+        self.assertEqual(ticket.complaint_state, "open")
+        self.assertEqual(
+            self.line(ticket, "complaint_feedback").deadline,
+            REPORTED + timedelta(hours=72),
+        )
+        self.assertFalse(ticket.sla_unmatched)
+
     # ------------------------------------------------------------------
     # Escalation
     # ------------------------------------------------------------------
