@@ -363,11 +363,31 @@ class AftersalesTicket(models.Model):
         ``complaint.classified`` (ids and codes)."""
         self._check_desk()
         self._check_complaint()
-        values = {
-            name: value
-            for name, value in (values or {}).items()
-            if name in COMPLAINT_LINK_FIELDS
-        }
+        if values is not None and not isinstance(values, dict):
+            raise ValidationError(
+                self.env._("The classification is a mapping of field names to ids.")
+            )
+        clean = {}
+        for name, value in (values or {}).items():
+            if name not in COMPLAINT_LINK_FIELDS:
+                raise ValidationError(
+                    self.env._(
+                        "%s is not part of a complaint's classification.",
+                        str(name)[:60],
+                    )
+                )
+            field = self._fields[name]
+            clean[name] = (
+                inputs.to_record(
+                    self.env,
+                    field.comodel_name,
+                    value,
+                    field.get_description(self.env)["string"],
+                ).id
+                if value
+                else False
+            )
+        values = clean
         reason = inputs.to_text(self.env, reason, self.env._("Reason"))
         if self.filtered("complaint_classified_at") and not reason:
             raise UserError(

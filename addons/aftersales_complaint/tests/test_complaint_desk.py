@@ -218,6 +218,20 @@ class TestComplaintDesk(RepairCase):
         self.assertFalse(complaint.complaint_ticket_id)
         self.assertFalse(complaint.complaint_classified_at)
 
+    def test_bad_classification_input_is_refused(self):
+        complaint = self.complain()
+        desk = complaint.with_user(self.technician)
+        for values in (
+            {"complaint_ticket_id": 999999999},
+            {"complaint_category_id": "missed"},
+            {"complaint_state": "confirmed"},
+            ["complaint_category_id"],
+        ):
+            with self.assertRaises(ValidationError, msg=str(values)):
+                desk.action_complaint_classify(values)
+        self.assertFalse(complaint.complaint_classified_at)
+        self.assertFalse(self.events(complaint))
+
     # ------------------------------------------------------------------
     # Default deadlines
     # ------------------------------------------------------------------
