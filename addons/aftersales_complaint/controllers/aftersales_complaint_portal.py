@@ -157,7 +157,7 @@ class AftersalesComplaintPortal(AftersalesPortal):
         try:
             ticket_sudo = self._document_check_access("aftersales.ticket", ticket_id)
         except (AccessError, MissingError):
-            raise request.not_found()
+            raise request.not_found() from None
         ticket = ticket_sudo.with_env(request.env)
         try:
             with request.env.cr.savepoint():
