@@ -332,6 +332,36 @@ class TestComplaintDesk(RepairCase):
             json.loads(self.events(complaint).payload)["metric"], "complaint_feedback"
         )
 
+    def test_levels_of_another_company_do_not_apply_and_groups_are_notified(self):
+        other = self.env["res.company"].create({"name": "Other Maker Ltd"})
+        self.Level.create(
+            {
+                "name": "Other's early level",
+                "level": 1,
+                "threshold_percent": 10,
+                "user_ids": [(6, 0, self.lead.ids)],
+                "company_id": other.id,
+            }
+        )
+        self.level3.write(
+            {
+                "user_ids": [(5, 0, 0)],
+                "group_id": self.env.ref("aftersales_sla.group_aftersales_manager").id,
+            }
+        )
+        complaint = self.complain()
+        Ticket = self.env["aftersales.ticket"]
+        with at(REPORTED + timedelta(hours=5)):  # 21 %
+            Ticket._cron_complaint_escalation()
+        self.assertEqual(complaint.complaint_escalation_level, 0)
+        with at(REPORTED + timedelta(hours=25)):  # breached
+            Ticket._cron_complaint_escalation()
+        self.assertEqual(complaint.complaint_escalation_level, 3)
+        notified = complaint.activity_ids.user_id
+        self.assertIn(self.gm, notified)
+        self.assertIn(self.manager, notified)
+        self.assertNotIn(self.lead, notified)
+
     def test_manager_escalates_by_hand_with_a_reason(self):
         complaint = self.complain()
         with self.assertRaises(AccessError):
@@ -448,9 +478,11 @@ class TestComplaintDesk(RepairCase):
                 "电话确认"
             )
         with at(REPORTED + timedelta(hours=6)):
-            complaint.with_user(self.manager).action_complaint_record_confirmation(
-                "客户电话确认满意"
-            )
+            self.env["aftersales.complaint.record.confirmation"].with_user(
+                self.manager
+            ).with_context(active_id=complaint.id).create(
+                {"reason": "客户电话确认满意"}
+            ).action_record()
         self.assertEqual(complaint.complaint_state, "confirmed")
         event = self.events(complaint)[-1]
         self.assertEqual(event.reason, "客户电话确认满意")

@@ -120,6 +120,16 @@ class TestComplaintPortal(HttpCase):
         )
         self.assertIn("o_complaint_filed", response.text)
 
+    def test_customer_files_a_general_complaint_from_the_tickets_list(self):
+        self.authenticate("complaint_portal_li", "complaint_portal_li")
+        page = self.url_open("/my/aftersales/tickets").text
+        self.assertIn('href="/my/aftersales/complaints/new"', page)
+        self.file("", name="客服电话总是打不通")
+        complaint = self.complaints()
+        self.assertEqual(len(complaint), 1)
+        self.assertFalse(complaint.complaint_ticket_id)
+        self.assertEqual(complaint.complaint_category_id, self.missed)
+
     def test_another_customers_ticket_is_refused(self):
         self.authenticate("complaint_portal_li", "complaint_portal_li")
         response = self.file(self.foreign_ticket.id)
