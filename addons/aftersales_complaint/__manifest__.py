@@ -25,8 +25,17 @@
         "views/aftersales_complaint_figures_views.xml",
         "report/aftersales_complaint_figures_templates.xml",
         "report/aftersales_service_report_templates.xml",
+        "security/aftersales_complaint_desk_security.xml",
+        "data/aftersales_complaint_desk_data.xml",
+        "wizard/aftersales_complaint_wizard_views.xml",
+        "views/aftersales_complaint_ticket_views.xml",
+        "views/aftersales_complaint_escalation_level_views.xml",
+        "views/aftersales_complaint_settings_views.xml",
+        "views/aftersales_complaint_portal_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/aftersales_complaint_desk_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "aftersales_complaint/static/tests/tours/**/*",

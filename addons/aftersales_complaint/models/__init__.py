@@ -5,3 +5,7 @@ from . import aftersales_complaint_figures_report
 from . import aftersales_complaint_figures_scorecard
 from . import aftersales_service_report
 from . import aftersales_ticket_erasure
+from . import aftersales_complaint_escalation_level
+from . import aftersales_complaint_res_company
+from . import aftersales_complaint_res_config_settings
+from . import aftersales_event_complaint
