@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo.tests import tagged
 
 from . import test_erasure_request as base
@@ -92,3 +94,21 @@ class TestErasureGapsSla(base.TestErasureRequest):
         self.assertEqual(self.gap_places("ERASEGAP"), {})
         self.assertIn(self.ticket.number, self.ticket.name)
         self.assertEqual(self.figures(), before)
+
+    def test_service_report_pdfs_go_and_print_again_pseudonymised(self):
+        self.close_and_waive()
+        Report = self.env["aftersales.service.report"]
+        report = Report._generate(self.contract2, date(2026, 11, 1))
+        pdf = report._pdf("en_US")
+        name = self.customer.name
+        self.assertIn(name, pdf.raw.decode(), "the customer's name is printed")
+        figures = report.figures
+        request = self.request()
+        request.action_execute()
+        self.assertEqual(request.state, "done", request.refusal_reason)
+        self.assertFalse(pdf.exists())
+        self.assertFalse(report.attachment_ids)
+        self.assertEqual(report.figures, figures, "the snapshot stays")
+        again = report._pdf("en_US").raw.decode()
+        self.assertNotIn(name, again)
+        self.assertIn(f"Erased customer {self.customer.id}", again)
