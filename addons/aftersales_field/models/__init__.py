@@ -34,3 +34,4 @@ from . import aftersales_ticket_appointment
 from . import aftersales_service_report
 from . import aftersales_ticket_erasure
 from . import aftersales_erasure_request_erasure
+from . import aftersales_ticket_erasure_calendar

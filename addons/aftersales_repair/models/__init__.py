@@ -42,3 +42,4 @@ from . import repair_order_approval
 from . import aftersales_ticket_resolve
 from . import aftersales_event_erasure
 from . import aftersales_ticket_erasure
+from . import aftersales_ticket_erasure_repair

@@ -49,3 +49,6 @@ from . import res_config_settings_retention
 from . import aftersales_contract_retention
 from . import aftersales_ticket_erasure
 from . import aftersales_erasure_request
+from . import aftersales_ticket_erasure_gaps
+from . import aftersales_service_report_erasure
+from . import aftersales_erasure_request_erasure_reports

@@ -19,3 +19,6 @@ from . import survey_survey
 from . import survey_user_input
 from . import aftersales_survey_demo
 from . import aftersales_service_report
+from . import survey_user_input_erasure
+from . import aftersales_ticket_erasure_survey
+from . import aftersales_erasure_request_erasure_survey
