@@ -178,7 +178,7 @@ class TestComplaintDesk(RepairCase):
         self.assertEqual(complaint.complaint_category_id, self.attitude)
         events = self.events(complaint)
         self.assertEqual(len(events), 2)
-        self.assertEqual(events[-1].reason, "客户补充：态度问题")
+        self.assertEqual(events[-1].reason_text, "客户补充：态度问题")
         self.assertEqual(json.loads(events[-1].payload)["category"], "service_attitude")
 
     def test_complaint_state_counts_and_level_are_never_written_directly(self):
@@ -379,7 +379,7 @@ class TestComplaintDesk(RepairCase):
         self.assertEqual(complaint.complaint_escalation_level, 2)
         event = self.events(complaint)
         self.assertTrue(json.loads(event.payload)["manual"])
-        self.assertEqual(event.reason, "客户情绪激动")
+        self.assertEqual(event.reason_text, "客户情绪激动")
         with self.assertRaisesRegex(UserError, "higher level"):
             complaint.with_user(self.manager).action_complaint_escalate(
                 self.level1.id, "again"
@@ -455,7 +455,7 @@ class TestComplaintDesk(RepairCase):
                 "complaint.confirmed",
             ],
         )
-        self.assertEqual(self.events(complaint)[2].reason, "主管并未上门")
+        self.assertEqual(self.events(complaint)[2].reason_text, "主管并未上门")
         with self.assertRaisesRegex(UserError, "Confirmed"):
             mine._complaint_confirm_by_customer()
 
@@ -485,5 +485,5 @@ class TestComplaintDesk(RepairCase):
             ).action_record()
         self.assertEqual(complaint.complaint_state, "confirmed")
         event = self.events(complaint)[-1]
-        self.assertEqual(event.reason, "客户电话确认满意")
+        self.assertEqual(event.reason_text, "客户电话确认满意")
         self.assertFalse(json.loads(event.payload)["on_portal"])

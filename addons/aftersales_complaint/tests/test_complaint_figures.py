@@ -117,8 +117,14 @@ class ComplaintFiguresCase(ComplaintKpiCase):
             complaint_category_id=category["product_quality"].id,
             complaint_user_id=cls.wang.id,
         )
+        # Its desk has switched the default complaint deadlines off: with no
+        # contract either, its complaint has no clock at all.
         cls.other_company = cls.env["res.company"].create(
-            {"name": "热水器制造有限公司"}
+            {
+                "name": "热水器制造有限公司",
+                "aftersales_complaint_response_hours": 0,
+                "aftersales_complaint_feedback_hours": 0,
+            }
         )
         heater_customer = cls.env["res.partner"].create(
             {

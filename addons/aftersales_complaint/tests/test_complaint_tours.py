@@ -159,8 +159,8 @@ class TestComplaintTours(HttpCase):
                 "complaint.confirmed",
             ],
         )
-        self.assertEqual(events[1].reason, ESCALATION)
-        self.assertEqual(events[3].reason, REASON)
+        self.assertEqual(events[1].reason_text, ESCALATION)
+        self.assertEqual(events[3].reason_text, REASON)
         self.assertEqual(
             json.loads(events[0].payload)["category"], "missed_appointment"
         )

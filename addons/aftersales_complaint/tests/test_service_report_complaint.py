@@ -14,6 +14,14 @@ class TestServiceReportComplaints(TicketCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Only the contract's clock: complaints acknowledged within 2 hours (the
+        # company's default complaint deadlines switched off).
+        cls.contract.company_id.write(
+            {
+                "aftersales_complaint_response_hours": 0,
+                "aftersales_complaint_feedback_hours": 0,
+            }
+        )
         cls.policy.write(
             {
                 "target_ids": [
