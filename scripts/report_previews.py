@@ -34,6 +34,11 @@ TERM_TO_DATE = {
     "date_from": str(contract.date_start),
     "date_to": str(min(contract.date_end, datetime.date.today())),
 }
+# The monthly service report of last month (generated here, rolled back with the rest).
+last_month = (
+    datetime.date.today().replace(day=1) - datetime.timedelta(days=1)
+).replace(day=1)
+service_report = env["aftersales.service.report"]._generate(contract, last_month)
 REPORTS = [
     ("contract", "aftersales_sla.action_report_aftersales_contract", contract, None),
     ("ticket", "aftersales_sla.action_report_aftersales_ticket", ticket, None),
@@ -45,6 +50,12 @@ REPORTS = [
         None,
     ),
     ("integrity", "aftersales_sla.action_report_ledger_integrity", chain, None),
+    (
+        "service-report",
+        "aftersales_sla.action_report_service_report",
+        service_report,
+        None,
+    ),
 ]
 partners = contract.partner_id | ticket.partner_id | chain.company_id.partner_id
 try:
