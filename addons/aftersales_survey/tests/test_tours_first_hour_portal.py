@@ -52,12 +52,16 @@ class TestFirstHourPortal(HttpCase):
             ]
         )
         self.assertTrue(penalties, "the demo has penalties open to dispute")
-        invitation = (
+        invitations = (
             self.env["survey.user_input"]
-            .search([("partner_id", "=", customer.partner_id.id)])
+            .search([("partner_id", "=", customer.partner_id.id)], order="id")
             .filtered("aftersales_is_open")
         )
-        self.assertEqual(len(invitation), 1)
+        # Her first invitation; with the complaints desk installed, the complaint
+        # she confirmed in the demo brought another one, which this walk leaves out.
+        self.assertTrue(invitations)
+        invitation = invitations[0]
+        invitations[1:].unlink()
         self.assertTrue(invitation.survey_id.aftersales_satisfaction)
 
         self.start_tour(
