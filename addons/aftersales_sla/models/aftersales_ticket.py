@@ -636,15 +636,22 @@ class AftersalesTicket(models.Model):
 
     @api.model
     def _assign_numbers(self, vals_list):
-        """Ticket numbers for a batch: one sequence lookup per company, and the
-        numbers of a standard sequence drawn in one query."""
+        """Ticket numbers for a batch, drawn as ``ir.sequence.next_by_code`` draws
+        them: the company's sequence (else the shared one), dated by the day the
+        ticket was reported in the company's time zone, so a sequence with date
+        ranges numbers each range apart (e.g. ``%(range_year)s/`` restarting at 1
+        every year). One sequence lookup per company and one date-range lookup per
+        reported day; then one ``_next()`` per ticket, as Odoo's own."""
         todo = defaultdict(list)
         for vals in vals_list:
             if vals.get("number", "/") == "/":
                 todo[vals.get("company_id") or self.env.company.id].append(vals)
+        # sudo: numbering is not the reporter's right to read or change sequences
+        # (portal customers report tickets too), as in next_by_code.
         Sequence = self.env["ir.sequence"].sudo()
+        now = fields.Datetime.now()
         for company_id, batch in todo.items():
-            sequence = Sequence.search(
+            sequence = Sequence.with_company(company_id).search(
                 [
                     ("code", "=", "aftersales.ticket"),
                     ("company_id", "in", [company_id, False]),
@@ -654,18 +661,19 @@ class AftersalesTicket(models.Model):
             )
             if not sequence:
                 continue
-            sequence = sequence.with_company(company_id)
-            if sequence.implementation == "standard":
-                self.env.cr.execute(
-                    "SELECT nextval(%s) FROM generate_series(1, %s)",
-                    [f"ir_sequence_{sequence.id:03d}", len(batch)],
-                )
-                prefix, suffix = sequence._get_prefix_suffix()
-                for vals, (number,) in zip(batch, self.env.cr.fetchall(), strict=True):
-                    vals["number"] = f"{prefix}{number:0{sequence.padding}d}{suffix}"
-            else:
-                for vals in batch:
-                    vals["number"] = sequence._next()
+            Contract = self.env["aftersales.contract"].with_company(company_id)
+            current_by_day = {}
+            for vals in batch:
+                reported = fields.Datetime.to_datetime(vals.get("reported_at")) or now
+                day = Contract._local_date(reported)
+                if day not in current_by_day:
+                    current = sequence._get_current_sequence(sequence_date=day)
+                    if current._name == "ir.sequence.date_range":
+                        current = current.with_context(
+                            ir_sequence_date_range=current.date_from
+                        )
+                    current_by_day[day] = current
+                vals["number"] = current_by_day[day]._next()
 
     @api.model
     def _match_contract_vals(self, vals_list):
