@@ -24,7 +24,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_round
+from odoo.tools import date_utils, float_round
 
 from odoo.addons.aftersales_sla.tools import door
 
@@ -49,7 +49,8 @@ KINDS = ("visit", "labour", "parts")
 
 
 def _last_month_start():
-    return fields.Date.today().replace(day=1) - relativedelta(months=1)
+    last_month = fields.Date.today() - relativedelta(months=1)
+    return date_utils.start_of(last_month, "month")
 
 
 class AftersalesPartnerSettlement(models.Model):
@@ -93,7 +94,7 @@ class AftersalesPartnerSettlement(models.Model):
     date_to = fields.Date(
         string="To",
         required=True,
-        default=lambda self: _last_month_start() + relativedelta(months=1, days=-1),
+        default=lambda self: date_utils.end_of(_last_month_start(), "month"),
         tracking=True,
     )
     state = fields.Selection(

@@ -1,11 +1,10 @@
 from collections import defaultdict
-from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare, float_round
+from odoo.tools import date_utils, float_compare, float_round
 from odoo.tools.sql import index_exists
 
 from ..tools import door, inputs
@@ -345,19 +344,13 @@ class AftersalesPenalty(models.Model):
     @api.model
     def _period_start(self, contract, when):
         day = fields.Date.to_date(when) if when else fields.Date.today()
-        period = contract.penalty_period or "month"
-        if period == "quarter":
-            return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-        if period == "year":
-            return date(day.year, 1, 1)
-        return date(day.year, day.month, 1)
+        return date_utils.start_of(day, contract.penalty_period or "month")
 
     @api.model
     def _period_bounds(self, contract, when):
         """(first day, last day) of the contract's cap period containing ``when``."""
         start = self._period_start(contract, when)
-        months = {"quarter": 3, "year": 12}.get(contract.penalty_period, 1)
-        return start, start + relativedelta(months=months, days=-1)
+        return start, date_utils.end_of(start, contract.penalty_period or "month")
 
     @api.model
     def _contracts_for(self, ticket):

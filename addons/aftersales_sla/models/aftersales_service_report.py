@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_round
+from odoo.tools import date_utils, float_round
 
 _logger = logging.getLogger(__name__)
 
@@ -146,8 +146,8 @@ class AftersalesServiceReport(models.Model):
     @api.model
     def _month_bounds(self, day):
         """(first day, last day) of the calendar month of ``day``."""
-        first = fields.Date.to_date(day).replace(day=1)
-        return first, first + relativedelta(months=1, days=-1)
+        day = fields.Date.to_date(day)
+        return date_utils.start_of(day, "month"), date_utils.end_of(day, "month")
 
     @api.model
     def _ticket_domain(self, contract):

@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import date_utils
 
 
 class AftersalesServiceReportGenerate(models.TransientModel):
@@ -13,7 +14,8 @@ class AftersalesServiceReportGenerate(models.TransientModel):
 
     @api.model
     def _default_month(self):
-        return fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        last_month = fields.Date.context_today(self) - relativedelta(months=1)
+        return date_utils.start_of(last_month, "month")
 
     contract_ids = fields.Many2many(
         "aftersales.contract",
@@ -45,7 +47,7 @@ class AftersalesServiceReportGenerate(models.TransientModel):
         Report._check_manager()
         self.contract_ids.check_access("read")
         date_from, _date_to = Report._month_bounds(self.month)
-        if date_from >= fields.Date.context_today(self).replace(day=1):
+        if date_from >= date_utils.start_of(fields.Date.context_today(self), "month"):
             raise UserError(
                 self.env._("Reports are generated for a month that has ended.")
             )

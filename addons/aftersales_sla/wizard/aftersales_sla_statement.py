@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import date_utils
 
 
 class AftersalesSlaStatement(models.TransientModel):
@@ -16,10 +17,10 @@ class AftersalesSlaStatement(models.TransientModel):
         """(first day, last day) of the period a statement shows when none is
         chosen: the previous complete calendar month, in the user's time zone.
         The wizard's defaults and the contract's print menu both use it."""
-        first_of_month = fields.Date.context_today(self).replace(day=1)
+        last_month = fields.Date.context_today(self) - relativedelta(months=1)
         return (
-            first_of_month - relativedelta(months=1),
-            first_of_month - relativedelta(days=1),
+            date_utils.start_of(last_month, "month"),
+            date_utils.end_of(last_month, "month"),
         )
 
     def _default_date_from(self):
