@@ -5,23 +5,10 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.resource.models.utils import Intervals
+
 # Changing one of these fields moves every working interval of the calendar.
 CLOCK_FIELDS = ("tz", "two_weeks_calendar")
-
-
-def _merge_intervals(intervals, start, end):
-    """Sort, clip to [start, end] and merge overlapping or touching intervals."""
-    result = []
-    for begin, stop in sorted(intervals):
-        begin, stop = max(begin, start), min(stop, end)
-        if begin >= stop:
-            continue
-        if result and begin <= result[-1][1]:
-            if stop > result[-1][1]:
-                result[-1] = (result[-1][0], stop)
-        else:
-            result.append((begin, stop))
-    return result
 
 
 def _to_naive_utc(value):
@@ -192,11 +179,20 @@ class ResourceCalendar(models.Model):
         start_aware = pytz.utc.localize(start)
         end_aware = pytz.utc.localize(end)
         work = self._work_intervals_batch(start_aware, end_aware, tz=tz)[False]
-        intervals = [
-            (_to_naive_utc(begin), _to_naive_utc(stop)) for begin, stop, _att in work
-        ]
-        intervals += self._aftersales_extra_day_intervals(start_aware, end_aware, tz)
-        return _merge_intervals(intervals, start, end)
+        # Naive UTC from here on (Odoo's Intervals merge overlapping and touching
+        # intervals, e.g. a day ending at 24:00 and the next starting at 00:00).
+        none = self.env["resource.calendar.attendance"]
+        intervals = Intervals(
+            (_to_naive_utc(begin), _to_naive_utc(stop), none)
+            for begin, stop, _att in work
+        ) | Intervals(
+            (begin, stop, none)
+            for begin, stop in self._aftersales_extra_day_intervals(
+                start_aware, end_aware, tz
+            )
+        )
+        intervals &= Intervals([(start, end, none)])
+        return [(begin, stop) for begin, stop, _recs in intervals]
 
     def _aftersales_extra_day_intervals(self, start_aware, end_aware, tz):
         """Naive UTC intervals of the extra working days touching the period: the
