@@ -3,9 +3,7 @@ from .models.aftersales_event import drop_ledger_triggers
 
 def post_init_hook(env):
     """Give every existing company its ledger chain."""
-    env["aftersales.event.chain"].sudo()._ensure_for_companies(
-        env["res.company"].search([])
-    )
+    env["aftersales.event.chain"]._ensure_for_companies(env["res.company"].search([]))
 
 
 def uninstall_hook(env):

@@ -159,6 +159,7 @@ class AftersalesTicket(models.Model):
                         ticket=complained.number,
                     )
                 )
+            # sudo: the unit's owner is compared, whoever files (portal customers too)
             unit = unit.sudo()
             if unit and unit.commercial_partner_id != ticket.commercial_partner_id:
                 raise ValidationError(
@@ -285,6 +286,7 @@ class AftersalesTicket(models.Model):
         present = {target["metric"] for target in payload}
         # sudo: the company's setting decides the clocks, whoever files.
         company = self.sudo().company_id
+        # sudo: the complaint clocks' pause reasons, whoever files (portal too)
         Reason = self.env["aftersales.pause.reason"].sudo()
         for metric in COMPLAINT_METRICS:
             hours = company[DEFAULT_HOURS_FIELDS[metric]]
@@ -676,6 +678,7 @@ class AftersalesTicket(models.Model):
         """The complainant confirms the outcome (portal): the complaint is
         confirmed and the ticket accepted and closed."""
         self._complaint_check_complainant()
+        # sudo: the complainant is checked above; written through the door
         return self.sudo()._complaint_confirm(self.env.user)
 
     def _complaint_reject_by_customer(self, reason):
@@ -685,6 +688,7 @@ class AftersalesTicket(models.Model):
         reason = inputs.to_text(
             self.env, reason, self.env._("Reason"), required=True, max_length=2000
         )
+        # sudo: the complainant is checked above; written through the door
         return self.sudo()._complaint_reject(self.env.user, reason)
 
     def action_complaint_record_confirmation(self, reason):

@@ -188,6 +188,7 @@ class AftersalesPartnerPortal(AftersalesPortal):
         # sudo: what the partner needs of a job of his company (the site, the
         # deadlines), read after checking the ticket is one (record rules).
         ticket_sudo = ticket.sudo()
+        # sudo: the partner company's technicians, which a portal user cannot search
         technicians = (
             request.env["res.users"]
             .sudo()

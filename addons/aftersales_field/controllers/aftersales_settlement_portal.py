@@ -74,6 +74,7 @@ class AftersalesSettlementPortal(CustomerPortal):
             line.id: line.sudo().ticket_id.number or "" for line in settlement.line_ids
         }
         values = self._prepare_portal_layout_values()
+        # sudo: the bill's state and number only, not the vendor bill itself
         values.update(
             settlement=settlement,
             ticket_numbers=tickets,

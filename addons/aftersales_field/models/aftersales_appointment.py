@@ -265,6 +265,7 @@ class AftersalesAppointment(models.Model):
         company."""
         if isinstance(user, int):
             user = self.env["res.users"].browse(user)
+        # sudo: the technician's companies, whoever books (partner portal too)
         user = user.sudo().exists()
         if (
             not user
@@ -357,6 +358,7 @@ class AftersalesAppointment(models.Model):
 
     def _drop_calendar_events(self):
         """Remove the calendar events of appointments no longer planned."""
+        # sudo: the events sit in the technician's calendar, whoever drops the visit
         events = self.sudo().calendar_event_id
         with door.opened(APPOINTMENT):
             # sudo: the technician's event goes with his visit (see above).

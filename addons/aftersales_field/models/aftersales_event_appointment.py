@@ -38,6 +38,7 @@ class AftersalesEvent(models.Model):
         )
         if not breaches:
             return
+        # sudo: the breach events are the system's; their tickets are read as it
         tickets = self.env["aftersales.ticket"].sudo().browse(breaches.mapped("res_id"))
         breached_at = {event.res_id: event.occurred_at for event in breaches}
         missed = tickets.appointment_id.filtered(

@@ -201,6 +201,7 @@ class AftersalesMaintenancePlan(models.Model):
                     )
                 )
             customer = contract.partner_id.commercial_partner_id
+            # sudo: other customers' units are refused: the editor may not read them
             foreign = plan.unit_ids.sudo().filtered(
                 lambda unit, customer=customer: unit.commercial_partner_id != customer
             )
@@ -311,6 +312,7 @@ class AftersalesMaintenancePlan(models.Model):
             if not self.contract_id:
                 return Unit
             return Unit.search([("contract_id", "=", self.contract_id.id)])
+        # sudo: the installed base of the contract, whoever asks (scope counts)
         return self.unit_ids.sudo().filtered("active")
 
     def _due_dates(self, cycle):

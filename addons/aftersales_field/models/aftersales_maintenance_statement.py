@@ -17,6 +17,7 @@ class ReportSlaStatement(models.AbstractModel):
         (None when the contract plans no maintenance)."""
         # sudo: the statement's figures, for whoever may print the statement.
         Ticket = contract.env["aftersales.ticket"].sudo()
+        # sudo: the contract's plans decide, for whoever may print the statement
         if not (
             contract.env["aftersales.maintenance.plan"]
             .sudo()

@@ -309,6 +309,7 @@ class AftersalesPartnerSettlement(models.Model):
 
     def _check_contract(self):
         for settlement in self:
+            # sudo: the contract's type and partner are checked, whoever saves
             contract = settlement.contract_id.sudo()
             if contract.contract_type != "partner":
                 raise UserError(
@@ -330,6 +331,7 @@ class AftersalesPartnerSettlement(models.Model):
     def _check_not_settled(self, contract_id, date_from, date_to, exclude=None):
         """Refuse a period of ``contract_id`` overlapping another settlement of
         it (not cancelled). Called under the contract's row lock."""
+        # sudo: every settlement of the contract, whatever the company rules show
         other = self.sudo().search(
             [
                 ("id", "not in", exclude.ids if exclude else []),
@@ -395,6 +397,7 @@ class AftersalesPartnerSettlement(models.Model):
         self.ensure_one()
         start = datetime.combine(self.date_from, time.min)
         end = datetime.combine(self.date_to + relativedelta(days=1), time.min)
+        # sudo: the calendar's time zone, whoever reads the settlement (portal too)
         tz_name = self.contract_id.sudo().calendar_id.tz
         if tz_name:
             from zoneinfo import ZoneInfo
@@ -420,8 +423,10 @@ class AftersalesPartnerSettlement(models.Model):
         """The tickets the partner served under the backed customer contract,
         resolved in the period, in no other (not cancelled) settlement."""
         self.ensure_one()
+        # sudo: the backed contract and its tickets across teams, for the settlement
         contract = self.contract_id.sudo()
         start, end = self._period_bounds()
+        # sudo: the partner's jobs across teams, for the settlement
         Ticket = self.env["aftersales.ticket"].sudo()
         tickets = Ticket.search(
             [
@@ -581,6 +586,7 @@ class AftersalesPartnerSettlement(models.Model):
         for settlement in self:
             rnd = currency_round[settlement]
             jobs = rnd(sum(settlement.line_ids.mapped("amount")))
+            # sudo: penalties need a manager's or accountant's rights
             deductions = rnd(
                 sum(self._penalty_net(p) for p in settlement.penalty_ids.sudo())
             )
@@ -688,6 +694,7 @@ class AftersalesPartnerSettlement(models.Model):
         for settlement in self:
             taken = settlement.line_ids.ticket_id - settlement._find_jobs()
             if taken:
+                # sudo: the ticket settled elsewhere may lie outside the manager's teams
                 raise UserError(
                     self.env._(
                         "Ticket %(ticket)s of settlement %(settlement)s is settled "
@@ -834,7 +841,9 @@ class AftersalesPartnerSettlement(models.Model):
         self._check_manager()
         self._check_state(("draft", "confirmed", "billed"), self.env._("cancelled"))
         for settlement in self.filtered(lambda s: s.state == "billed"):
+            # sudo: the vendor bill's state, for a manager without accounting rights
             if settlement.move_id.sudo().state != "cancel":
+                # sudo: the vendor bill's name, for a manager without accounting rights
                 raise UserError(
                     self.env._(
                         "Settlement %(settlement)s is billed by %(bill)s: cancel the "

@@ -23,7 +23,7 @@ class AftersalesContractFee(models.Model):
 
     @api.constrains("cost_plus_percent")
     def _check_cost_plus_percent(self):
-        for fee in self.sudo():
+        for fee in self:
             if not 0 <= fee.cost_plus_percent <= 1000:
                 raise ValidationError(
                     self.env._(

@@ -275,6 +275,7 @@ class AftersalesQualification(models.Model):
         holder_users = self.partner_id.user_ids.filtered(
             lambda user: user.active and not user.share
         )
+        # sudo: the holder's team leaders are told, whoever (or the cron) renews
         leaders = (
             self.env["aftersales.team"]
             .sudo()
@@ -284,6 +285,7 @@ class AftersalesQualification(models.Model):
             else self.env["res.users"]
         )
         if not leaders:
+            # sudo: managers of the company are told, whoever (or the cron) renews
             leaders = (
                 self.env["res.users"]
                 .sudo()

@@ -49,6 +49,7 @@ class AftersalesQualificationType(models.Model):
                 domain.append(
                     ("company_id", "in", (False, qualification_type.company_id.id))
                 )
+            # sudo: a code taken in another company is invisible to the user
             if self.sudo().search_count(domain, limit=1):
                 raise ValidationError(
                     self.env._(

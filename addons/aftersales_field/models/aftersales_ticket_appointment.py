@@ -148,6 +148,7 @@ class AftersalesTicket(models.Model):
         if not slot_target:
             return payload
         payload = [info for info in payload if info["metric"] != "arrival"]
+        # sudo: the planned visit sets the arrival target, whoever reads (portal too)
         appointment = self.sudo().appointment_id
         if appointment:
             payload.append(
@@ -274,6 +275,7 @@ class AftersalesTicket(models.Model):
             self.sudo().write({"appointment_id": appointment.id})
             appointment._make_calendar_events()
         appointment = appointment.with_env(self.env)
+        # sudo: the appointment's targets are derived data, read as the system
         payload = {
             "appointment": appointment.id,
             "slot_start": fields.Datetime.to_string(slot_start),
@@ -321,6 +323,7 @@ class AftersalesTicket(models.Model):
     def action_arrive(self, when=None, reason=None):
         """Arriving on site is the visit of the planned appointment done."""
         result = super().action_arrive(when=when, reason=reason)
+        # sudo: the technician's arrival closes the visit the office planned
         planned = self.sudo().appointment_id.filtered(
             lambda appointment: appointment.state == "planned"
         )

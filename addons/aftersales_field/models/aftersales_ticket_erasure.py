@@ -18,6 +18,7 @@ class AftersalesTicket(models.Model):
         if appointments:
             with door.opened(APPOINTMENT):
                 appointments.write({"reason": False})
+        # sudo: the erasure (checked by its caller) reaches every visit
         visits = self.sudo().appointment_ids
         if visits and "message_ids" in visits._fields:
             chatter = self._erase_chatter(APPOINTMENT, visits.ids, ["reason"])

@@ -98,6 +98,7 @@ class AftersalesTicket(models.Model):
             if vals.get("service_partner_id"):
                 ticket._check_partner_assignment(Partner.browse())
             if ticket.partner_technician_id:
+                # sudo: the technician is a portal user the assigner may not read
                 ticket._check_assignee_qualifications(
                     ticket.sudo().partner_technician_id.partner_id
                 )
@@ -129,6 +130,7 @@ class AftersalesTicket(models.Model):
             for ticket in self
             if ticket.service_partner_id != new_partner
         }
+        # sudo: the assigned partner's technicians, whoever reassigns
         if (
             previous
             and "partner_technician_id" not in vals
@@ -168,6 +170,7 @@ class AftersalesTicket(models.Model):
         self.ensure_one()
         # sudo: the partner's contracts, to check the assignment, whoever assigns.
         contract = self.sudo().contract_id
+        # sudo: the partner company, whoever assigns
         commercial = partner.sudo().commercial_partner_id
         return contract.back_to_back_ids.filtered(
             lambda c: c.contract_type == "partner"
@@ -253,6 +256,7 @@ class AftersalesTicket(models.Model):
                 )
             backing = self._partner_backing_contracts(partner)
             if not backing:
+                # sudo: the contract's name in the message, whoever assigns
                 raise ValidationError(
                     self.env._(
                         "%(partner)s has no active back-to-back contract backing "
@@ -287,6 +291,7 @@ class AftersalesTicket(models.Model):
         # sudo: the ticket's partner, to compare it with the user's company.
         assigned = self.sudo().service_partner_id.commercial_partner_id
         if not user.share or not assigned or assigned != commercial:
+            # sudo: the assigned partner is compared before the portal user may read it
             raise AccessError(
                 self.env._(
                     "Only the users of the service partner assigned to ticket "
@@ -330,11 +335,15 @@ class AftersalesTicket(models.Model):
         if action not in PARTNER_PORTAL_ACTIONS:
             raise UserError(self.env._("Unknown action: %s", str(action)[:40]))
         partner = self._partner_portal_partner()
+        # sudo: the partner's user was checked above; the ticket's state decides
         if self.sudo().state != "open" and action != "report":
+            # sudo: the partner's user is checked above; the ticket's name
             raise UserError(
                 self.env._("Ticket %s is no longer open.", self.sudo().display_name)
             )
+        # sudo: the partner's user was checked above; the ticket's state decides
         if action == "report" and self.sudo().state == "closed":
+            # sudo: the partner's user was checked above; the ticket's state decides
             raise UserError(
                 self.env._("Ticket %s is closed.", self.sudo().display_name)
             )
@@ -426,6 +435,7 @@ class AftersalesTicket(models.Model):
         # Inside a partner's portal action the user was checked to be one of the
         # ticket's service partner (_partner_portal_partner): he works its repair.
         acting = _ACTING.get()
+        # sudo: the assigned partner is compared, whoever acts in the partner portal
         if acting and all(
             ticket.sudo().service_partner_id.commercial_partner_id.id
             == acting["partner"]

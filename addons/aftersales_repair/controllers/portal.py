@@ -105,6 +105,7 @@ class AftersalesRepairPortal(AftersalesPortal):
         tickets = request.env["aftersales.ticket"].search(
             [("unit_id", "=", unit.id)], order="reported_at desc"
         )
+        # sudo: the unit was checked to be the customer's (not found above otherwise)
         unit_sudo = unit.sudo()
         # Reporting a problem from the unit's page names it (and its contract).
         query = {"serial_number": unit_sudo.lot_id.name or ""}

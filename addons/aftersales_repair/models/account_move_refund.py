@@ -29,6 +29,7 @@ class AccountMove(models.Model):
         """What the posted credit notes of this invoice (but ``excluding``)
         refund of it."""
         self.ensure_one()
+        # sudo: every credit note of the invoice counts, whoever refunds
         refunds = (
             self.env["account.move"]
             .sudo()
@@ -51,6 +52,7 @@ class AccountMove(models.Model):
         :return: what was refunded before
         """
         self.ensure_one()
+        # sudo: the invoice row is locked and read whoever refunds (technicians too)
         invoice = self.sudo()
         self.env.cr.execute(
             "SELECT id FROM account_move WHERE id = %s FOR UPDATE", [invoice.id]
@@ -86,6 +88,7 @@ class AccountMove(models.Model):
             )
         posted = super()._post(soft=soft)
         for refund in refunds.filtered(lambda move: move.state == "posted"):
+            # sudo: the refunded invoice's tickets get the event, whoever posts
             invoice = refund.reversed_entry_id.sudo()
             invoice._aftersales_tickets()._append_ticket_events(
                 "ticket.refunded",

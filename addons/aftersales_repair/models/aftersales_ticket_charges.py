@@ -120,6 +120,7 @@ class AftersalesTicket(models.Model):
         self.ensure_one()
         self._check_charges_reader("sale.order")
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_quotations")
+        # sudo: the ticket's quotations by id; the action's own rules then apply
         action.update(
             {
                 "domain": [("id", "in", self.sudo().sale_order_ids.ids)],
@@ -134,6 +135,7 @@ class AftersalesTicket(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
+        # sudo: the ticket's invoices by id; the action's own rules then apply
         action.update(
             {
                 "domain": [("id", "in", self.sudo().invoice_ids.ids)],

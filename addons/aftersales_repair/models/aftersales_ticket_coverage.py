@@ -263,6 +263,7 @@ class AftersalesTicket(models.Model):
             unit = found[keys[id(vals)]]
             if unit:
                 vals["unit_id"] = unit.id
+                # sudo: the unit found fills the ticket, whoever reports (portal too)
                 self._fill_from_unit(vals, unit=unit.sudo())
 
     @api.model
@@ -396,8 +397,10 @@ class AftersalesTicket(models.Model):
         made for another ticket resolved before this one was reported, whose
         re-repair guarantee has started: an empty recordset when none. Sudo: the
         guarantee decides, whoever reports."""
+        # sudo: the guarantee decides, whoever reports (see the docstring)
         unit = unit if unit is not None else self.sudo().unit_id
         if not unit:
+            # sudo: the same environment as the search below
             return self.env["repair.order"].sudo().browse()
         domain = [
             ("ticket_id.unit_id", "=", unit.id),
@@ -407,6 +410,7 @@ class AftersalesTicket(models.Model):
             domain.append(("ticket_id", "not in", self.ids))
         if len(self) == 1 and self.reported_at:
             domain.append(("ticket_id.resolved_at", "<=", self.reported_at))
+        # sudo: the guarantee decides, whoever reports (see the docstring)
         return (
             self.env["repair.order"]
             .sudo()

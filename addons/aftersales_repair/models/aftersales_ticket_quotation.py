@@ -162,6 +162,7 @@ class AftersalesTicket(models.Model):
             repair.aftersales_labour_hours = labour_hours
         repair.action_create_sale_order()
         order = repair.sale_order_id
+        # sudo: the ticket's customer, whoever quotes (technicians too)
         customer = self.sudo().commercial_partner_id
         if order.partner_id.commercial_partner_id != customer:
             raise UserError(
@@ -178,6 +179,7 @@ class AftersalesTicket(models.Model):
         # Marked sent: the customer follows it, so it shows on his portal
         # (/my/quotes, /my/orders/<id>); the reporting contact too.
         order.action_quotation_sent()
+        # sudo: the ticket's contact, whoever quotes (technicians too)
         contact = self.sudo().contact_id
         if contact:
             order.message_subscribe(partner_ids=contact.ids)

@@ -60,6 +60,7 @@ class AftersalesTicket(models.Model):
                 )
             )
         self.check_access("read")
+        # sudo: the invoice is checked to be one of the ticket's just below
         invoice = inputs.to_record(
             self.env, "account.move", invoice, self.env._("Invoice")
         ).sudo()
@@ -120,6 +121,7 @@ class AftersalesTicket(models.Model):
             line = invoice.invoice_line_ids.filtered(
                 lambda aml: aml.display_type == "product"
             )[:1]
+            # sudo: the credit note is made for whoever refunds, checks done above
             credit_note = (
                 self.env["account.move"]
                 .sudo()

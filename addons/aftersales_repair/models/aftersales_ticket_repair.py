@@ -75,6 +75,7 @@ class AftersalesTicket(models.Model):
             )
         lot = unit.lot_id
         if not lot and self.serial_number and product.tracking != "none":
+            # sudo: the unit's serial number, which technicians cannot search in stock
             lot = (
                 self.env["stock.lot"]
                 .sudo()

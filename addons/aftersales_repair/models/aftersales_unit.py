@@ -352,5 +352,5 @@ class AftersalesUnit(models.Model):
                     if not (serial and candidate.lot_id)
                 ]
                 unit = candidates[0] if len(candidates) == 1 else None
-            found[key] = (unit or self.sudo().browse()).with_env(self.env)
+            found[key] = (unit or self.browse()).with_env(self.env)
         return found

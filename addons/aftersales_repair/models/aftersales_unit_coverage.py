@@ -41,6 +41,7 @@ class AftersalesUnit(models.Model):
         )
         if not changed:
             return
+        # sudo: every open ticket of the units, whoever changes the warranty
         tickets = (
             self.env["aftersales.ticket"]
             .sudo()

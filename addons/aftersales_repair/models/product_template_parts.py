@@ -20,5 +20,6 @@ class ProductTemplate(models.Model):
     def _aftersales_approves(self, part):
         """Whether ``part`` (a product) is approved for repairs of this product."""
         self.ensure_one()
+        # sudo: the approved parts decide, whoever repairs (no product rights needed)
         approved = self.sudo().aftersales_approved_part_ids
         return not approved or part.product_tmpl_id in approved

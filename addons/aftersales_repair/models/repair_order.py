@@ -102,6 +102,7 @@ class RepairOrder(models.Model):
                     != (repair.aftersales_coverage in COVERED)
                 )
                 if wrong:
+                    # sudo: the ticket's number in the message, whoever edits the repair
                     raise UserError(
                         self.env._(
                             "Repair %(repair)s follows the coverage of ticket "
@@ -197,6 +198,7 @@ class RepairOrder(models.Model):
             lambda repair: repair.ticket_id and repair.aftersales_coverage in COVERED
         )
         if covered:
+            # sudo: the ticket's number in the message, whoever edits the repair
             raise UserError(
                 self.env._(
                     "Ticket %(ticket)s is covered (%(coverage)s): its repair "

@@ -76,8 +76,8 @@ class RepairOrder(models.Model):
     def _aftersales_start_guarantee(self):
         """Start the guarantee of these repairs that are paid and have none yet;
         each start is a ``ticket.guarantee_started`` event of its ticket."""
-        # sudo: the guarantee starts whoever posts the invoice or ends the repair.
         Contract = self.env["aftersales.contract"]
+        # sudo: the guarantee starts whoever posts the invoice or ends the repair.
         for repair in self.sudo():
             if (
                 not repair.ticket_id

@@ -24,6 +24,7 @@ class SaleOrder(models.Model):
             tickets = order._aftersales_tickets()
             if not tickets:
                 continue
+            # sudo: the order's repairs, whoever confirms it (no Repairs rights needed)
             tickets._append_ticket_events(
                 event_type,
                 {

@@ -72,6 +72,7 @@ class StockLocation(models.Model):
         ):
             return Location.search(domain)
         held = Location.search([("aftersales_holder_user_ids", "in", user.ids)])
+        # sudo: the technician's partner company, whoever asks
         partner = user.sudo().partner_id.commercial_partner_id
         held |= partner.aftersales_stock_location_id
         if not held:
@@ -89,6 +90,7 @@ class StockLocation(models.Model):
         )
         if location:
             return location
+        # sudo: the company's warehouse, which technicians cannot read
         warehouse = (
             self.env["stock.warehouse"]
             .sudo()

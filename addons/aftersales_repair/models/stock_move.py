@@ -48,6 +48,7 @@ class StockMove(models.Model):
     def _compute_aftersales_approved(self):
         for move in self:
             product = move.repair_id.product_id
+            # sudo: whether the repair is a ticket's, whoever reads the move
             move.aftersales_approved = bool(
                 move.repair_line_type != "add"
                 or not move.repair_id.sudo().ticket_id
@@ -82,6 +83,7 @@ class StockMove(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # sudo: the repairs of the new moves, whoever adds parts (no Repairs rights)
         Repair = self.env["repair.order"].sudo()
         for vals in vals_list:
             if vals.get("repair_line_type") != "remove" or not vals.get("repair_id"):
@@ -98,6 +100,7 @@ class StockMove(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if CHECKED_FIELDS & set(vals):
+            # sudo: whether the repair is a ticket's, whoever writes the move
             self.filtered(
                 lambda move: move.repair_id.sudo().ticket_id
             )._aftersales_check_parts()
@@ -115,6 +118,7 @@ class StockMove(models.Model):
         source, destination = super()._get_repair_locations(repair_line_type, repair_id)
         if repair_id or len(self) != 1:
             return source, destination
+        # sudo: the repair's ticket decides the locations, whoever adds parts
         repair = self.repair_id.sudo()
         if not repair.ticket_id:
             return source, destination
@@ -139,6 +143,7 @@ class StockMove(models.Model):
     def _aftersales_check_parts(self):
         """The parts added on tickets' repairs: from a location the acting
         technician holds, approved for the repaired product or with a reason."""
+        # sudo: whether the repair is a ticket's, whoever adds parts
         parts = self.filtered(
             lambda move: move.repair_line_type == "add"
             and move.repair_id.sudo().ticket_id
@@ -157,6 +162,7 @@ class StockMove(models.Model):
             if user.has_group(USER_GROUP) or user.share:
                 held = held if held is not None else Location._aftersales_held_by(user)
                 if move.location_id not in held:
+                    # sudo: the location's name in the message, whoever adds parts
                     raise UserError(
                         self.env._(
                             "%(user)s does not hold location %(location)s: the "

@@ -29,6 +29,7 @@ def ensure_payment_journals(env, companies=None):
     a chart of accounts by default); return the journals created."""
     # sudo: installing the addon (or a chart) sets up the company's journals.
     Journal = env["account.journal"].sudo().with_context(lang="en_US")
+    # sudo: every company with a chart of accounts, at install
     companies = (companies or env["res.company"].sudo().search([])).filtered(
         "chart_template"
     )

@@ -71,6 +71,7 @@ class AftersalesTicketParts(models.TransientModel):
     @api.depends("product_id", "ticket_id", "line_type")
     def _compute_approved(self):
         for wizard in self:
+            # sudo: the ticket's repair decides, whoever opens the wizard
             product = wizard.sudo()._open_repair().product_id
             wizard.approved = bool(
                 wizard.line_type != "add"

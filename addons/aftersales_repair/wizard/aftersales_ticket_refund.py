@@ -50,6 +50,7 @@ class AftersalesTicketRefund(models.TransientModel):
     @api.depends("invoice_id")
     def _compute_amount_left(self):
         for wizard in self:
+            # sudo: the invoice's amounts, for a refunder without accounting rights
             invoice = wizard.invoice_id.sudo()
             wizard.amount_left = (
                 invoice.amount_total - invoice._aftersales_refunded()

@@ -215,6 +215,7 @@ class AftersalesPortal(CustomerPortal):
             date_from, date_to = Statement._previous_period(contract)
         else:
             date_from, date_to = Statement._current_period(contract)
+        # sudo: portal customers cannot read report actions; the contract is theirs
         Report = (
             request.env["ir.actions.report"].sudo().with_company(contract.company_id)
         )
@@ -369,7 +370,7 @@ class AftersalesPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update(
             contracts=contracts,
-            service_types=request.env["aftersales.service.type"].sudo().search([]),
+            service_types=request.env["aftersales.service.type"].search([]),
             errors=errors,
             post=post,
             page_name="aftersales_ticket_new",
@@ -391,7 +392,7 @@ class AftersalesPortal(CustomerPortal):
                 contract = contract.browse()
             if not contract:
                 errors.append(request.env._("That contract is not one of yours."))
-        service_type = request.env["aftersales.service.type"].sudo()
+        service_type = request.env["aftersales.service.type"]
         if post.get("service_type_id"):
             try:
                 service_type = service_type.browse(
@@ -427,6 +428,7 @@ class AftersalesPortal(CustomerPortal):
             values["service_type_id"] = service_type.id
         try:
             with request.env.cr.savepoint():
+                # sudo: the portal form creates the ticket, its values checked above
                 ticket = (
                     request.env["aftersales.ticket"]
                     .sudo()
@@ -434,6 +436,7 @@ class AftersalesPortal(CustomerPortal):
                     .create(values)
                 )
                 ticket.message_subscribe(partner_ids=request.env.user.partner_id.ids)
+                # sudo: the photos of the ticket just created
                 request.env["ir.attachment"].sudo().create(
                     [
                         {
@@ -519,6 +522,7 @@ class AftersalesPortal(CustomerPortal):
             return self._render_penalties(error=error)
         try:
             with request.env.cr.savepoint():
+                # sudo: the dispute's documents, the penalty checked above
                 attachments = (
                     request.env["ir.attachment"]
                     .sudo()

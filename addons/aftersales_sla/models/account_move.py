@@ -7,6 +7,7 @@ class AccountMove(models.Model):
 
     def _aftersales_penalties(self):
         """The penalties currently settled by these moves (whoever looks)."""
+        # sudo: every penalty settled by the moves, whoever looks
         return (
             self.env["aftersales.penalty"]
             .sudo()
@@ -68,6 +69,7 @@ class AccountMove(models.Model):
         lines = self.line_ids.filtered("aftersales_penalty_id")
         relink = lines.browse()
         for line in lines:
+            # sudo: the line's penalty, whoever posts the move
             penalty = line.sudo().aftersales_penalty_id
             if penalty.move_line_id == line:
                 continue

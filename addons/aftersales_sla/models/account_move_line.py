@@ -46,6 +46,7 @@ class AccountMoveLine(models.Model):
     def unlink(self):
         # The penalties settled by deleted lines (a line removed from a draft
         # invoice, or a whole move deleted) are to be invoiced again.
+        # sudo: every penalty settled by the lines, whoever deletes them
         penalties = (
             self.env["aftersales.penalty"]
             .sudo()

@@ -360,6 +360,7 @@ class AftersalesContract(models.Model):
                     contract.calendar_id
                     | targets.filtered(lambda t: t.time_basis == "calendar").calendar_id
                 )
+                # sudo: the calendars' holidays, read as the system whoever activates
                 for calendar in calendars.sudo():
                     years = calendar._aftersales_years_without_holidays(
                         contract.date_start, contract.date_end
@@ -533,7 +534,7 @@ class AftersalesContract(models.Model):
             "aftersales_sla.seq_aftersales_contract", raise_if_not_found=False
         )
         if sequence and sequence.implementation != "no_gap":
-            sequence.sudo().write(
+            sequence.write(
                 {
                     "implementation": "no_gap",
                     "number_next": sequence.number_next_actual or 1,

@@ -82,6 +82,7 @@ class AftersalesContract(models.Model):
             [self.ids],
         )
         totals = dict(self.env.cr.fetchall())
+        # sudo: the stored total is the engine's, whoever's action assessed a penalty
         for contract in self.sudo():
             contract.penalty_total = totals.get(contract.id, 0.0)
 

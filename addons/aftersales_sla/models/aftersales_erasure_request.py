@@ -399,6 +399,7 @@ class AftersalesErasureRequest(models.Model):
         accounting records kept by law); a person's is cleared."""
         Partner = self.env["res.partner"]
         cleared = [name for name in PARTNER_CLEARED_FIELDS if name in Partner._fields]
+        # sudo: the customer's own partners, whoever created them
         for partner in partners.sudo().with_context(tracking_disable=True):
             vals = dict.fromkeys(cleared, False)
             vals["name"] = self.env._("Erased customer %s", partner.id)
@@ -407,6 +408,7 @@ class AftersalesErasureRequest(models.Model):
             # sudo: the customer's own records, whoever created them.
             partner.write(vals)
         # The customer's portal accounts: their logins are e-mail addresses.
+        # sudo: the customer's portal accounts, which only administrators write
         users = (
             self.env["res.users"]
             .sudo()

@@ -323,6 +323,7 @@ class AftersalesEvent(models.Model):
 
     @api.model
     def _selection_subject_model(self):
+        # sudo: every model may be an event's subject, whoever reads (portal too)
         return [
             (model.model, model.name)
             for model in self.env["ir.model"].sudo().search([])
@@ -460,6 +461,7 @@ class AftersalesEvent(models.Model):
         token = _APPENDING.set(True)
         try:
             with self.env.cr.savepoint():
+                # sudo: the ledger is append-only: no user may create events
                 events = self.sudo().create(vals_list)
                 events.flush_recordset()
                 self.env["aftersales.event.personal"]._store(events, personal)
@@ -575,6 +577,7 @@ class AftersalesEvent(models.Model):
             )
         chains = {} if chains is None else chains
         if company.id not in chains:
+            # sudo: the chains are the system's: no user reads them all
             chains[company.id] = (
                 self.env["aftersales.event.chain"].sudo()._get_for_company(company)
             )

@@ -112,6 +112,7 @@ class AftersalesEventChain(models.Model):
         )
 
     def _compute_unsealed_count(self):
+        # sudo: unsealed events are counted for whoever sees the chain
         counts = dict(
             self.env["aftersales.event"]
             .sudo()
@@ -194,6 +195,7 @@ class AftersalesEventChain(models.Model):
                 continue
             broken = item["broken"]
             message = self._verification_message(item)
+            # sudo: the chain's verification status is the system's to write
             chain.sudo().write(
                 {
                     "last_verified_at": now,
@@ -320,8 +322,10 @@ class AftersalesEventChain(models.Model):
 
     def _alert_managers(self, message):
         self.ensure_one()
+        # sudo: the managers of the company are alerted, whoever verifies
         managers = self.env.ref("aftersales_sla.group_aftersales_manager").sudo().users
         managers = managers.filtered(lambda user: self.company_id in user.company_ids)
+        # sudo: the chain's chatter is the system's, whoever verifies
         chain = self.sudo()
         chain.message_post(
             body=message,
@@ -345,6 +349,7 @@ class AftersalesEventChain(models.Model):
 
     @api.model
     def _cron_verify_ledger(self):
+        # sudo: the scheduled verification reads every chain (both calls)
         chains = self.sudo().search([])
         result = self.sudo()._verify_ledger(chains)
         chains._record_verification(result)
@@ -427,6 +432,7 @@ class AftersalesEventChain(models.Model):
 
         :return: number of events sealed.
         """
+        # sudo: sealing is the system's: every chain by default
         chains = chains if chains is not None else self.sudo().search([])
         sealed = 0
         for chain_id in chains.ids:
@@ -859,6 +865,7 @@ class AftersalesEventChain(models.Model):
 
     @api.model
     def _database_uuid(self):
+        # sudo: only administrators read system parameters
         return self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
 
     @api.model
@@ -950,6 +957,7 @@ class AftersalesEventChain(models.Model):
             checkpoint = chain._sign_head(head)
             if checkpoint is None:
                 continue
+            # sudo: checkpoints are the system's: no user has the right to create them
             if Checkpoint.sudo().search_count(
                 [("chain_id", "=", chain.id), ("sequence", "=", checkpoint.sequence)],
                 limit=1,
@@ -958,6 +966,7 @@ class AftersalesEventChain(models.Model):
             vals_list.append(Checkpoint._values_from(checkpoint, origin))
         token = _SIGNING.set(True)
         try:
+            # sudo: checkpoints are the system's: no user has the right to create them
             return Checkpoint.sudo().create(vals_list)
         finally:
             _SIGNING.reset(token)
@@ -969,6 +978,7 @@ class AftersalesEventChain(models.Model):
         self.ensure_one()
         # Statements and credit notes are printed by users who may not read the
         # ledger (accountants, customers on the portal); the head is public to them.
+        # sudo: the head is public to statement readers (see above)
         chain = self.sudo()
         try:
             checkpoint = chain._sign_head()
@@ -990,6 +1000,7 @@ class AftersalesEventChain(models.Model):
     @api.model
     def _print_checkpoint_for_company(self, company):
         """:meth:`_print_checkpoint` of a company's chain (None if it has none)."""
+        # sudo: the head is public to statement readers, whatever chains they see
         chain = self.sudo().search([("company_id", "=", company.id)], limit=1)
         return chain._print_checkpoint() if chain else None
 
@@ -1018,6 +1029,7 @@ class AftersalesEventChain(models.Model):
     @api.model
     def _cron_sign_checkpoints(self):
         """Scheduled action: a signed checkpoint of every chain's head."""
+        # sudo: the scheduled checkpoint signs every chain
         chains = self.sudo().search([])
         created = chains._store_checkpoints("scheduled")
         if created:

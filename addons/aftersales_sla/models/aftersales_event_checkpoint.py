@@ -93,6 +93,7 @@ class AftersalesEventCheckpoint(models.Model):
 
     @api.model
     def _values_from(self, checkpoint, origin):
+        # sudo: the chain of a checkpoint, whoever stores it
         chain = self.env["aftersales.event.chain"].sudo().browse(checkpoint.chain)
         return {
             "chain_id": checkpoint.chain,

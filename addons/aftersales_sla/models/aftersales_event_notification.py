@@ -210,6 +210,7 @@ class AftersalesEventNotification(models.Model):
         if not rows:
             return self.browse()
         # The queue is the application's: no user writes it.
+        # sudo: the queue is the application's: no user writes it
         notifications = self.sudo().create(rows)
         self._deliver_after_commit(notifications.ids)
         return notifications
@@ -362,6 +363,7 @@ class AftersalesEventNotification(models.Model):
             (no recipient with an e-mail address, subject or template gone).
         """
         self.ensure_one()
+        # sudo: the notified event, whoever's transaction delivers it
         event = self.event_id.sudo()
         author = event.author_id if event.author_id.active else self.env.user
         env = self.env(user=author.id, su=True, context={})
@@ -447,6 +449,7 @@ class AftersalesEventNotification(models.Model):
         due = self.env.cr.fetchone()[0]
         cron = self.env.ref("aftersales_sla.ir_cron_aftersales_notify", False)
         if due and cron:
+            # sudo: only administrators trigger scheduled actions
             cron.sudo()._trigger(max(due, fields.Datetime.now()))
 
     def action_retry(self):
@@ -458,6 +461,7 @@ class AftersalesEventNotification(models.Model):
         self.check_access("read")
         failed = self.filtered(lambda n: n.state == "failed")
         # The queue's state is the application's: written as the system.
+        # sudo: the queue's state is the application's (manager checked above)
         failed.sudo().write(
             {
                 "state": "pending",

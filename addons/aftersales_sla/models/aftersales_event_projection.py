@@ -42,6 +42,7 @@ class AftersalesEvent(models.Model):
         )
         Ticket = self.env["aftersales.ticket"]
         if clocks:
+            # sudo: SLA lines are derived data only the projection writes
             self.env["aftersales.ticket.sla"].sudo()._project_tickets(
                 Ticket.sudo().browse(clocks), book=not _BOOKING.get()
             )

@@ -488,6 +488,7 @@ class AftersalesPenalty(models.Model):
         period_start = self._period_start(contract, fields.Datetime.now())
         term_left, period_left = self._cap_left(contract, period_start)
         capped = contract.currency_id.round(min(amount, term_left, period_left))
+        # sudo: penalties are assessed by the engine: no user has the create right
         penalty = self.sudo().create(
             {
                 "contract_id": contract.id,
@@ -561,7 +562,7 @@ class AftersalesPenalty(models.Model):
         action (all or none: any penalty not assessed refuses the batch)."""
         self._check_manager()
         self._check_state(("assessed",), self.env._("confirmed"))
-        self.sudo().write({"state": "confirmed"})
+        self.write({"state": "confirmed"})
         self._append("penalty.confirmed")
         return True
 
@@ -582,9 +583,7 @@ class AftersalesPenalty(models.Model):
         self._check_state(("assessed", "confirmed", "disputed"), self.env._("waived"))
         # A waived penalty takes its reductions with it.
         waived = self | self.adjustment_ids.filtered(lambda p: p.state == "confirmed")
-        waived.sudo().write(
-            {"state": "waived", "waiver_reason": reason, "waiver_note": note}
-        )
+        waived.write({"state": "waived", "waiver_reason": reason, "waiver_note": note})
         waived._append(
             "penalty.waived", {"waiver_reason": reason, "note": note}, reason=note
         )
@@ -624,7 +623,9 @@ class AftersalesPenalty(models.Model):
                         self.env._("You can only dispute your own penalties.")
                     )
         self._check_state(("assessed", "confirmed"), self.env._("disputed"))
+        # sudo: the customer disputes his own penalties (checked above) from the portal
         self.sudo().write({"state": "disputed", "dispute_reason": reason})
+        # sudo: the portal customer posts on his own penalties (checked above)
         for penalty in self.sudo():
             penalty.message_post(
                 body=self.env._("Disputed: %s", reason),
@@ -655,7 +656,7 @@ class AftersalesPenalty(models.Model):
         )
         self._check_state(("disputed",), self.env._("settled"))
         if opinion:
-            self.sudo().write({"mediator_opinion": opinion})
+            self.write({"mediator_opinion": opinion})
         if outcome == "waive":
             return self.action_waive(
                 "other", note or opinion or self.env._("Dispute upheld")
@@ -671,6 +672,7 @@ class AftersalesPenalty(models.Model):
                             amount=penalty.amount,
                         )
                     )
+                # sudo: reductions are made by the engine: no user may create penalties
                 adjustments |= self.sudo().create(
                     {
                         "contract_id": penalty.contract_id.id,
@@ -689,7 +691,7 @@ class AftersalesPenalty(models.Model):
                         "note": note or opinion,
                     }
                 )
-        self.sudo().write({"state": "confirmed"})
+        self.write({"state": "confirmed"})
         self._append(
             "penalty.upheld",
             lambda p: {

@@ -100,6 +100,7 @@ class AftersalesPenalty(models.Model):
     # ------------------------------------------------------------------
 
     def _get_penalty_product(self, company):
+        # sudo: the company's penalty product, whoever invoices
         product = company.sudo().aftersales_penalty_product_id or self.env.ref(
             "aftersales_sla.product_aftersales_penalty", raise_if_not_found=False
         )
@@ -115,6 +116,7 @@ class AftersalesPenalty(models.Model):
 
     def _move_line_label(self):
         self.ensure_one()
+        # sudo: the label names the contract, whoever invoices
         penalty = self.sudo()
         parts = [penalty.name, penalty.contract_id.name]
         if penalty.ticket_id:
@@ -136,11 +138,13 @@ class AftersalesPenalty(models.Model):
         """Mark the penalties of ``lines`` invoiced by them; post ``post_moves``
         when given; then record the events (with the moves' final names)."""
         for line in lines:
+            # sudo: penalties are marked invoiced by their move line, whoever invoices
             line.aftersales_penalty_id.sudo().write(
                 {"move_line_id": line.id, "state": "invoiced"}
             )
         if post_moves:
             post_moves.action_post()
+        # sudo: penalties are marked invoiced by their move line, whoever invoices
         penalties = lines.aftersales_penalty_id.sudo()
         penalties._append(
             "penalty.invoiced",
@@ -158,6 +162,7 @@ class AftersalesPenalty(models.Model):
     @door.opens("aftersales.penalty")
     def _uninvoice(self, payload, reason):
         """Back to ``confirmed``: the move settling them is gone or undone."""
+        # sudo: penalties go back to confirmed when their move goes, whoever undoes it
         penalties = self.sudo().filtered(lambda p: p.state == "invoiced")
         penalties.write({"state": "confirmed", "move_line_id": False})
         penalties._append("penalty.uninvoiced", payload, reason=reason)
@@ -198,6 +203,7 @@ class AftersalesPenalty(models.Model):
                     reduction._prepare_move_line_vals(product)
                     for reduction in plan[penalty]
                 )
+            # sudo: the contracts' customers are invoiced, whoever invoices
             contracts = self.browse([p.id for p in penalties]).sudo().contract_id
             moves |= (
                 self.env["account.move"]

@@ -356,7 +356,9 @@ class AftersalesServiceReport(models.Model):
     def _generate(self, contract, date_from):
         """Generate (or, unless sent, generate again) the report of ``contract``
         for the month starting ``date_from``; returns the report. Superuser."""
+        # sudo: generation is the system's (cron and manager wizard)
         self = self.sudo()  # pylint: disable=self-cls-assignment
+        # sudo: generation is the system's (cron and manager wizard)
         contract = contract.sudo()
         date_from, date_to = self._month_bounds(date_from)
         report = self.search(
@@ -403,6 +405,7 @@ class AftersalesServiceReport(models.Model):
         """The report's PDF in ``lang`` (an ir.attachment), rendered from its
         snapshot once and kept. Superuser."""
         self.ensure_one()
+        # sudo: the PDF is rendered and stored once, as the system
         report_sudo = self.sudo()
         lang = lang if lang in REPORT_LANGS else "en_US"
         attachment = report_sudo.attachment_ids.filtered(
@@ -410,6 +413,7 @@ class AftersalesServiceReport(models.Model):
         )[:1]
         if attachment:
             return attachment
+        # sudo: the PDF is rendered and stored once, as the system
         content, kind = (
             self.env["ir.actions.report"]
             .sudo()
@@ -422,6 +426,7 @@ class AftersalesServiceReport(models.Model):
             )
         )
         name = report_sudo.name.replace("/", "-").replace(" ", "_")
+        # sudo: the PDF is rendered and stored once, as the system
         attachment = (
             self.env["ir.attachment"]
             .sudo()
@@ -446,6 +451,7 @@ class AftersalesServiceReport(models.Model):
         Superuser."""
         template = self.env.ref("aftersales_sla.mail_template_service_report")
         entries = []
+        # sudo: sending is the system's: the mail queue and the ledger
         for report in self.sudo():
             contract = report.contract_id
             recipients = contract.service_report_partner_ids.filtered("email")
@@ -492,8 +498,8 @@ class AftersalesServiceReport(models.Model):
         """Contracts whose report of the month [date_from, date_to] is due and not
         there yet: reports enabled, in force or ended within the month, started
         by its end."""
-        Contract = self.env["aftersales.contract"].sudo()
-        done = self.sudo().search([("date_from", "=", date_from)]).contract_id
+        Contract = self.env["aftersales.contract"]
+        done = self.search([("date_from", "=", date_from)]).contract_id
         return Contract.search(
             [
                 ("service_report_enabled", "=", True),
@@ -547,6 +553,7 @@ class AftersalesServiceReport(models.Model):
     def _mark_failed(self, contract, date_from, date_to, error):
         """Keep a failed report for ``contract``'s month, so that it is not
         generated again in a loop and a manager sees why."""
+        # sudo: a failed report is kept by the system, whoever generated
         Report = self.sudo()
         report = Report.search(
             [("contract_id", "=", contract.id), ("date_from", "=", date_from)]

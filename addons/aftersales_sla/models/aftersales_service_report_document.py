@@ -50,6 +50,7 @@ class ReportAftersalesServiceReport(models.AbstractModel):
             ._fields["penalty_period"]
             ._description_selection(env)
         )
+        # sudo: the contract's currency, for whoever may read the report (portal too)
         return {
             "figures": figures,
             "currency": env["res.currency"].browse(figures.get("currency_id"))

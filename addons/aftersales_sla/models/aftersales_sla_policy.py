@@ -55,6 +55,7 @@ class AftersalesSlaPolicy(models.Model):
         a policy edit applies to tickets reported after it."""
         if not self:
             return
+        # sudo: every ticket on the policy, whoever edits it
         Ticket = self.env["aftersales.ticket"].sudo()
         tickets = Ticket.search(
             [("sla_unmatched", "=", True), ("state", "!=", "closed")]

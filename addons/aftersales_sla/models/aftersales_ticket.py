@@ -926,6 +926,7 @@ class AftersalesTicket(models.Model):
             if unmatched:
                 manager = ticket._service_manager()
                 if manager:
+                    # sudo: the manager's to-do, whoever reports (portal customers too)
                     ticket.sudo().activity_schedule(
                         activity_xmlid,
                         summary=self.env._("No SLA target fits this ticket"),
@@ -946,6 +947,7 @@ class AftersalesTicket(models.Model):
                         user_id=manager.id,
                     )
             else:
+                # sudo: the manager's to-do, whoever reports (portal customers too)
                 ticket.sudo().activity_unlink([activity_xmlid])
 
     def _service_manager(self):
@@ -955,6 +957,7 @@ class AftersalesTicket(models.Model):
         leader = self.team_id.leader_id
         if leader and leader.active:
             return leader
+        # sudo: the company's managers, which portal users cannot search
         return (
             self.env["res.users"]
             .sudo()
@@ -1136,6 +1139,7 @@ class AftersalesTicket(models.Model):
             raise AccessError(
                 self.env._("Only the customer can sign ticket %s.", self.display_name)
             )
+        # sudo: the customer is checked above; the signature goes through the door
         return self.sudo()._sign_and_accept(name, signature, "portal")
 
     def _backend_sign_and_accept(self, name, signature):
@@ -1157,6 +1161,7 @@ class AftersalesTicket(models.Model):
             )
         # The technician's own and team's tickets only (record rules).
         self.check_access("write")
+        # sudo: the write right was checked above; the signature goes through the door
         return self.sudo()._sign_and_accept(
             name,
             signature,
@@ -1219,6 +1224,7 @@ class AftersalesTicket(models.Model):
 
     def _post_signed_report(self, extra):
         """Attach the signed service report (PDF) to the ticket's chatter."""
+        # sudo: the signer (a portal customer too) cannot read report actions
         pdf = (
             self.env["ir.actions.report"]
             .sudo()
@@ -1257,6 +1263,7 @@ class AftersalesTicket(models.Model):
             extra["stage_id"] = stage.id
         self._milestone("closed_at", "ticket.closed", when, reason, extra)
         # Nothing left to re-target: the flag stays as a fact, the to-do goes.
+        # sudo: the manager's to-do, whoever closes
         self.filtered("sla_unmatched").sudo().activity_unlink(
             ["aftersales_sla.mail_activity_type_sla_unmatched"]
         )
@@ -1440,6 +1447,7 @@ class AftersalesTicket(models.Model):
         )
         if not images:
             return images
+        # sudo: the messages carrying the images, whoever posted them
         messages = (
             self.env["mail.message"]
             .sudo()
@@ -1478,6 +1486,7 @@ class AftersalesTicket(models.Model):
                 self.env._("Only After-Sales managers rebuild SLA clocks.")
             )
         self.check_access("read")
+        # sudo: SLA lines are derived data only the projection writes (manager checked)
         differences = (
             self.env["aftersales.ticket.sla"].sudo()._rebuild_from_ledger(self.sudo())
         )

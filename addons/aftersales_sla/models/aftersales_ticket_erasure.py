@@ -101,6 +101,7 @@ class AftersalesTicket(models.Model):
         and ``legacy`` (events recorded before the vault whose reason is clear
         text in the hashed record: kept, they cannot be erased without breaking
         the chain)."""
+        # sudo: the erasure (checked by its caller) reaches every record of the tickets
         tickets = self.sudo().with_context(active_test=False, tracking_disable=True)
         counts = {"tickets": len(tickets)}
         if not tickets:
@@ -169,6 +170,7 @@ class AftersalesTicket(models.Model):
             attachments.unlink()
         # The tracked personal fields, and the tracked links to partners (their
         # values are the partners' names at the time).
+        # sudo: tracking values are the system's, whoever erases
         trackings = (
             self.env["mail.tracking.value"]
             .sudo()
@@ -253,7 +255,7 @@ class AftersalesTicket(models.Model):
         """Erase the personal data of these tickets past their retention date and
         record one ``ticket.personal_data_purged`` event per ticket (the rule and
         the date, no personal data)."""
-        tickets = self.sudo()
+        tickets = self
         tickets._check_erasable()
         retention = {ticket.id: ticket.retention_until for ticket in tickets}
         counts = tickets._erase_personal_data()

@@ -17,6 +17,7 @@ class AftersalesTicket(models.Model):
         """The summary line becomes "<number> (erased)": the number stays, the
         free text goes, with its tracking values."""
         counts = super()._erase_personal_extra()
+        # sudo: the erasure (checked by its caller) reaches every record of the tickets
         tickets = self.sudo().with_context(tracking_disable=True)
         with door.opened(TICKET):
             # sudo: an erasure clears what the customer gave, whoever may edit it.
@@ -66,6 +67,7 @@ class AftersalesTicket(models.Model):
             # instead of deleting it with them.
             mails.write({"is_notification": True})
             mails.unlink()
+        # sudo: mail notifications are the system's, whoever erases
         notifications = (
             self.env["mail.notification"]
             .sudo()

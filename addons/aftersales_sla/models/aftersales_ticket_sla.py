@@ -208,6 +208,7 @@ class AftersalesTicketSla(models.Model):
         # "T00012 · Resolution": the ticket's number and the promise, in words.
         labels = dict(self._fields["metric"]._description_selection(self.env))
         for line in self:
+            # sudo: the ticket's number, whoever reads the clock (portal too)
             line.display_name = " · ".join(
                 part
                 for part in (line.ticket_id.sudo().number, labels.get(line.metric))
@@ -225,6 +226,7 @@ class AftersalesTicketSla(models.Model):
     def _compute_live(self):
         now = fields.Datetime.now()
         # Working time is configuration: read as the system for whoever looks (portal).
+        # sudo: working time is configuration, read for whoever looks (portal too)
         worktimes = self.sudo()._worktimes(now - timedelta(days=1), now)
         for line in self:
             state = line._clock_state()
@@ -259,9 +261,11 @@ class AftersalesTicketSla(models.Model):
         self.ensure_one()
         if self.state != "breached" and not lateness_seconds:
             return 0.0
+        # sudo: the contracts' per-hour clauses, whoever reads the clock (portal too)
         contracts = (
             self.env["aftersales.penalty"].sudo()._contracts_for(self.ticket_id.sudo())
         )
+        # sudo: the clauses apply to the clock, whoever reads it (portal too)
         return sum(
             rule._per_hour_amount(lateness_seconds)
             for rule in contracts._penalty_rules_at(self.ticket_id.sudo().reported_at)
@@ -634,6 +638,7 @@ class AftersalesTicketSla(models.Model):
                 lambda line: line.state == "breached" and line.met_at
             )
             if finished:
+                # sudo: penalties are assessed by the engine, whoever met the milestone
                 self.env["aftersales.penalty"].sudo()._assess_lines(
                     finished, final_only=True
                 )
@@ -749,6 +754,7 @@ class AftersalesTicketSla(models.Model):
     def _on_breached(self):
         """What follows a breach: the contracts' penalty clauses are assessed (as the
         system: whoever's action revealed the breach)."""
+        # sudo: penalties are assessed by the engine, whoever revealed the breach
         self.env["aftersales.penalty"].sudo()._assess_lines(self.sudo())
 
     def _send_warnings(self):

@@ -17,5 +17,6 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         # Each company gets its ledger chain at once, so that the first appends of two
         # concurrent transactions never race to create it.
+        # sudo: the chains are the system's: no user creates them
         self.env["aftersales.event.chain"].sudo()._ensure_for_companies(companies)
         return companies

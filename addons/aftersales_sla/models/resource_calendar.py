@@ -54,6 +54,7 @@ class ResourceCalendar(models.Model):
         """A calendar an SLA target runs on must keep some working time."""
         if "aftersales.sla.target" not in self.env:
             return
+        # sudo: every target on the calendar, whoever edits it
         used = (
             self.env["aftersales.sla.target"]
             .sudo()
@@ -80,6 +81,7 @@ class ResourceCalendar(models.Model):
     def _aftersales_all_calendars(self):
         """Every calendar, archived or of another company included: a global leave
         without a calendar applies to all of them."""
+        # sudo: every calendar, archived or of another company included
         return self.browse(self.sudo().with_context(active_test=False).search([]).ids)
 
     def _aftersales_working_attendances(self):
@@ -114,6 +116,7 @@ class ResourceCalendar(models.Model):
             return
         if "aftersales.ticket.sla" in self.env:
             # SLA lines are derived data written only by the projection: as the system.
+            # sudo: SLA lines are derived data only the projection writes
             self.env["aftersales.ticket.sla"].sudo()._recompute_running_for_calendars(
                 self.sudo()
             )
@@ -137,6 +140,7 @@ class ResourceCalendar(models.Model):
             return _to_naive_utc(tz.localize(datetime(year, 1, 1)))
 
         # the same leaves as the working time: holidays, whatever the reader sees
+        # sudo: the same holidays as the working time, whatever the reader sees
         leaves = (
             self.env["resource.calendar.leaves"]
             .sudo()

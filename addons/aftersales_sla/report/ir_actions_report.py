@@ -279,6 +279,7 @@ class IrActionsReport(models.Model):
             record = self.env[report.model].browse(
                 res_id or (res_ids[0] if res_ids and len(set(res_ids)) == 1 else [])
             )
+            # sudo: the reference printed on every page, whoever prints the record
             reference = field and len(record) == 1 and record.sudo()[field] or None
             stream_data["stream"] = io.BytesIO(
                 stamp_pages(stream.getvalue(), reference)

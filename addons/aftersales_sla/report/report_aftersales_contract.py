@@ -106,6 +106,7 @@ class ReportAftersalesContract(models.AbstractModel):
         if not calendar:
             return []
         start, end, tz = self._term_bounds(contract)
+        # sudo: the annex lists the holidays, whoever prints it (portal too)
         leaves = (
             self.env["resource.calendar.leaves"]
             .sudo()
@@ -140,6 +141,7 @@ class ReportAftersalesContract(models.AbstractModel):
         calendar = contract.calendar_id
         if not calendar:
             return calendar.env["aftersales.calendar.extra.day"]
+        # sudo: the annex lists the extra working days, whoever prints it (portal too)
         return (
             calendar.sudo()
             .with_env(contract.env)

@@ -54,6 +54,7 @@ class ReportAftersalesTicket(models.AbstractModel):
         env = ticket.env
         Event = env["aftersales.event"]
         labels = dict(Event._get_event_types())
+        # sudo: the ticket's own events, for whoever may print the ticket
         events = Event.sudo().search(
             [("res_model", "=", ticket._name), ("res_id", "=", ticket.id)],
             order="occurred_at, id",

@@ -22,6 +22,7 @@ class ReportLedgerIntegrity(models.AbstractModel):
         for chain in chains:
             item = by_chain[chain.id]
             # The events named by a break, for their type (one read for all).
+            # sudo: the events named by a break, for their type (auditors print it)
             events = (
                 Event.sudo()
                 .browse([broken["id"] for broken in item["breaks"] if broken["id"]])

@@ -151,6 +151,7 @@ class AftersalesHolidayImport(models.TransientModel):
             calendars._aftersales_check_has_work_time()
         # Global leaves are reserved to administrators by Odoo's record rules; the
         # caller's rights were checked above.
+        # sudo: global leaves are administrators' by Odoo's rules; rights checked above
         return self.sudo()._apply_rows(calendars.sudo(), rows)
 
     def _parse_csv(self, content):

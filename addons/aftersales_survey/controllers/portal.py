@@ -27,6 +27,7 @@ class AftersalesSurveyPortal(AftersalesPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "aftersales_survey_count" in counters:
+            # sudo: the customer's invitations, by the portal domain (its partner)
             values["aftersales_survey_count"] = (
                 request.env["survey.user_input"]
                 .sudo()
@@ -41,6 +42,7 @@ class AftersalesSurveyPortal(AftersalesPortal):
         website=True,
     )
     def portal_my_aftersales_surveys(self, page=1, **kw):
+        # sudo: the customer's invitations, by the portal domain (its partner)
         invitations, values = self._aftersales_list_page(
             request.env["survey.user_input"].sudo(),
             self._aftersales_survey_domain(),

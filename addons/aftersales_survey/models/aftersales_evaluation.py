@@ -417,6 +417,7 @@ class AftersalesEvaluation(models.Model):
             subject = [("ticket_id", "any", self._kpi_ticket_domain())]
         else:
             subject = [("contract_id", "=", self.contract_id.id)]
+        # sudo: survey scores are read for the figures, whoever evaluates
         groups = (
             self.env["aftersales.survey.score"]
             .sudo()
@@ -469,6 +470,7 @@ class AftersalesEvaluation(models.Model):
         """
         self.ensure_one()
         problems = []
+        # sudo: the snapshot event, for whoever checks the evaluation (not an auditor)
         event = self.event_id.sudo()
         if self.state != "closed" or not event:
             return {
@@ -496,6 +498,7 @@ class AftersalesEvaluation(models.Model):
         if not event.is_sealed:
             problems.append(self.env._("the snapshot event is not sealed yet"))
         else:
+            # sudo: verification reads the whole chain, whoever checks the evaluation
             ledger = self.env["aftersales.event"].sudo().verify_ledger(event.chain_id)
             broken = ledger["broken"]
             if broken and (
@@ -555,6 +558,7 @@ class AftersalesEvaluation(models.Model):
         for start, end in periods:
             evaluation = existing.get((start, end))
             if not evaluation:
+                # sudo: evaluations are made by the system (cron and wizard)
                 evaluation = self.sudo().create(
                     {
                         "contract_id": contract.id,
@@ -567,6 +571,7 @@ class AftersalesEvaluation(models.Model):
                 todo |= evaluation
         # Oldest first: each period's trend reads the one before.
         for evaluation in todo.sorted("date_from"):
+            # sudo: the figures read tickets, clocks and answers across teams
             evaluation.sudo()._compute_figures()
         _logger.info(
             "After-sales evaluations: %s computed for %s", len(todo), contract.name

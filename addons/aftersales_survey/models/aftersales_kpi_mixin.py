@@ -125,6 +125,7 @@ class AftersalesKpiMixin(models.AbstractModel):
         """The complaints against the subject resolved or reported in [start,
         end), as :func:`..tools.evaluation.compute_kpis` takes them: with whether
         their complaint feedback clock was met (None: no such clock)."""
+        # sudo: the figures read tickets, clocks and answers across teams
         complaints = (
             self.env["aftersales.ticket"]
             .sudo()
@@ -136,6 +137,7 @@ class AftersalesKpiMixin(models.AbstractModel):
                 ["reported_at", "resolved_at"],
             )
         )
+        # sudo: the figures read tickets, clocks and answers across teams
         feedback = {
             row["ticket_id"][0]: not row["breached_at"]
             for row in self.env["aftersales.ticket.sla"]
@@ -157,6 +159,7 @@ class AftersalesKpiMixin(models.AbstractModel):
         """{kpi code: figure or None} of the period (see tools/evaluation.py)."""
         self.ensure_one()
         start, end = self._utc_bounds()
+        # sudo: the figures read tickets, clocks and answers across teams
         Ticket = self.env["aftersales.ticket"].sudo()
 
         def period(field):
@@ -167,6 +170,7 @@ class AftersalesKpiMixin(models.AbstractModel):
             ticket_domain + ["|"] + period("reported_at") + period("resolved_at"),
             ["reported_at", "resolved_at", "reopen_count", "is_complaint"],
         )
+        # sudo: the figures read tickets, clocks and answers across teams
         clocks = (
             self.env["aftersales.ticket.sla"]
             .sudo()
@@ -177,6 +181,7 @@ class AftersalesKpiMixin(models.AbstractModel):
                 ["metric", "met_at", "breached_at", "elapsed_seconds"],
             )
         )
+        # sudo: the figures read tickets, clocks and answers across teams
         Input = self.env["survey.user_input"].sudo()
         input_domain = self._kpi_input_domain() + [("test_entry", "=", False)]
         responses = [
@@ -247,10 +252,12 @@ class AftersalesKpiMixin(models.AbstractModel):
 
     def _compute_figures(self):
         """Replace the KPI lines by freshly computed ones."""
+        # sudo: KPI lines are derived data: no user writes them
         Line = self.env["aftersales.kpi.line"].sudo()
         now = fields.Datetime.now()
         for record in self:
             figures = record._gather_figures()
+            # sudo: KPI lines are derived data: no user writes them
             record.kpi_line_ids.sudo().unlink()
             Line.create(
                 [

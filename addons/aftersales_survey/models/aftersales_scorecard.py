@@ -151,6 +151,7 @@ class AftersalesScorecard(models.Model):
         company = company or self.env.company
         start, end = kpis.period_bounds(period_type, day)
         utc_start, utc_end = local_days_to_utc(self._kpi_timezone(), start, end)
+        # sudo: the figures read tickets across teams
         active = (
             self.env["aftersales.ticket"]
             .sudo()
@@ -175,10 +176,12 @@ class AftersalesScorecard(models.Model):
                 "date_from": start,
                 "date_to": end,
             }
+            # sudo: scorecards are the system's: no user creates them
             card = self.sudo().search(
                 [(name, "=", value) for name, value in key.items()], limit=1
             ) or self.sudo().create(key)
             cards |= card
+        # sudo: cards may hold the caller's environment (union with an empty set)
         cards.sudo()._compute_figures()
         return cards.with_env(self.env)
 
@@ -191,8 +194,8 @@ class AftersalesScorecard(models.Model):
         today = fields.Date.context_today(self)
         for company in self.env["res.company"].search([]):
             for period_type in ("month", "quarter"):
-                self.sudo()._generate(period_type, today, company)
+                self._generate(period_type, today, company)
                 start, _end = kpis.period_bounds(period_type, today)
                 if (today - start).days < 7:
                     previous, _end = kpis.previous_period(period_type, start)
-                    self.sudo()._generate(period_type, previous, company)
+                    self._generate(period_type, previous, company)

@@ -261,7 +261,7 @@ class AftersalesSurveyDemo(models.AbstractModel):
         )
         if not ticket or not contact or not ticket.contract_id.survey_id:
             return False
-        if ticket.sudo().survey_input_ids:
+        if ticket.survey_input_ids:
             return False
         return self.env["survey.user_input"]._aftersales_invite(
             ticket.contract_id, contact, "manual", ticket=ticket
@@ -447,12 +447,14 @@ class AftersalesSurveyDemo(models.AbstractModel):
         """Answer most survey invitations of the closed tickets, as the customer
         would have, and date them after the ticket's closing."""
         profile = PROFILES[index]
+        # sudo: the demo runs as the administrator: system-owned fields
         survey = contract.survey_id.sudo()
         questions = {
             question.aftersales_indicator_id.code or "comment": question
             for question in survey.question_ids
         }
         for number, (ticket, story) in enumerate(stories.items()):
+            # sudo: the demo runs as the administrator: system-owned fields
             inputs = ticket.sudo().survey_input_ids
             if not inputs:
                 continue  # not in the contract's sample
@@ -476,7 +478,9 @@ class AftersalesSurveyDemo(models.AbstractModel):
                         start_datetime=end - _hours(rng, 0.05, 0.1),
                         end_datetime=end,
                     )
+                    # sudo: the demo dates the answers back (the system's own fields)
                     user_input.aftersales_score_ids.sudo().write({"answered_at": end})
+                # sudo: the demo dates the answers back (the system's own fields)
                 user_input.sudo().write(dates)
 
     @api.model

@@ -22,6 +22,7 @@ class AftersalesTicket(models.Model):
     )
 
     def _compute_survey_input_count(self):
+        # sudo: invitations are counted for whoever reads the ticket (no survey rights)
         groups = (
             self.env["survey.user_input"]
             .sudo()
@@ -59,6 +60,7 @@ class AftersalesTicket(models.Model):
         once per ticket, when its contract surveys closed tickets and the ticket
         is in the sample. As the system: technicians close tickets without any
         survey rights."""
+        # sudo: technicians close tickets without any survey rights
         Input = self.env["survey.user_input"].sudo()
         already = set(
             Input.search(
@@ -68,6 +70,7 @@ class AftersalesTicket(models.Model):
                 ]
             ).aftersales_ticket_id.ids
         )
+        # sudo: technicians close tickets without any survey rights
         for ticket in self.sudo():
             contract = ticket.contract_id
             if (
@@ -135,6 +138,7 @@ class AftersalesTicket(models.Model):
         once logged in). The portal renders tickets as superuser: the viewer is
         given explicitly."""
         self.ensure_one()
+        # sudo: the portal renders tickets as superuser: the viewer is given explicitly
         Input = self.env["survey.user_input"].sudo()
         if user._is_public():
             return Input.browse()

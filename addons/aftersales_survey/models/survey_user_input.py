@@ -120,6 +120,7 @@ class SurveyUserInput(models.Model):
         from now (none when 0): Odoo's survey pages refuse answers after it.
         """
         contract.ensure_one()
+        # sudo: the contract's survey settings, whoever sends (technicians too)
         contract = contract.sudo()
         if not contract.survey_id:
             raise UserError(
@@ -129,6 +130,7 @@ class SurveyUserInput(models.Model):
                     contract=contract.display_name,
                 )
             )
+        # sudo: the ticket's contact, whoever sends (technicians too)
         ticket = (ticket or self.env["aftersales.ticket"]).sudo()
         now = fields.Datetime.now()
         deadline = (
@@ -136,7 +138,9 @@ class SurveyUserInput(models.Model):
             if contract.survey_expiry_days
             else False
         )
+        # sudo: invitations are the system's, whoever sends (technicians too)
         inputs = self.sudo().browse()
+        # sudo: the invited partners' e-mail, whoever sends
         for partner in partners.sudo():
             if not partner.email:
                 _logger.info(
@@ -161,6 +165,7 @@ class SurveyUserInput(models.Model):
 
     def _aftersales_send(self, template_xmlid):
         """Send a template of this module to each invitation's partner."""
+        # sudo: mail templates are read as the system, whoever sends
         template = self.env.ref(template_xmlid).sudo()
         template.send_mail_batch(
             self.ids, email_layout_xmlid="mail.mail_notification_light"
@@ -211,7 +216,7 @@ class SurveyUserInput(models.Model):
         batch of contracts per call; Odoo's cron loop calls again while some remain.
         """
         today = fields.Date.context_today(self)
-        Contract = self.env["aftersales.contract"].sudo()
+        Contract = self.env["aftersales.contract"]
         domain = self._aftersales_periodic_domain(today)
         contracts = Contract.search(
             domain, order="survey_next_date, id", limit=batch_size
@@ -274,7 +279,7 @@ class SurveyUserInput(models.Model):
         not reminded: Odoo's survey pages no longer accept their answers.
         """
         now = fields.Datetime.now()
-        due = self.sudo().browse(self._aftersales_due_reminders(now, batch_size))
+        due = self.browse(self._aftersales_due_reminders(now, batch_size))
         if due:
             due._aftersales_send("aftersales_survey.mail_template_survey_reminder")
             for user_input in due:
@@ -299,6 +304,7 @@ class SurveyUserInput(models.Model):
         )
         result = super()._mark_done()
         if todo:
+            # sudo: the portal respondent's answer is scored; he cannot write scores
             todo.sudo()._aftersales_score()
         return result
 
