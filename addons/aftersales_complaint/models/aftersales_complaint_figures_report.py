@@ -7,6 +7,7 @@ rules follow the ticket's (security/aftersales_complaint_figures_security.xml).
 """
 
 from odoo import api, fields, models, tools
+from odoo.tools import SQL
 
 from .aftersales_ticket_complaint import COMPLAINT_STATES
 
@@ -94,7 +95,8 @@ class AftersalesComplaintReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""CREATE VIEW {self._table} AS
+            SQL(
+                """CREATE VIEW %(view)s AS
                 SELECT t.id, t.id AS ticket_id, t.company_id, t.contract_id,
                        t.partner_id, t.complaint_category_id AS category_id,
                        t.complaint_user_id, t.complaint_partner_id,
@@ -128,5 +130,7 @@ class AftersalesComplaintReport(models.Model):
                            AND s.state != 'cancelled'
                          ORDER BY s.id DESC
                          LIMIT 1
-                  ) fb ON TRUE"""
+                  ) fb ON TRUE""",
+                view=SQL.identifier(self._table),
+            )
         )

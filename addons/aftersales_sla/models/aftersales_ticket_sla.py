@@ -6,7 +6,7 @@ from datetime import timedelta
 import psycopg2.errors
 
 from odoo import api, fields, models
-from odoo.tools import create_index
+from odoo.tools import SQL, create_index
 
 from ..tools import sla_clock
 from ..tools.quiet_sql import quiet_sql
@@ -806,22 +806,29 @@ class AftersalesTicketSla(models.Model):
         return lines
 
     @api.model
-    def _lock_due(self, column, now, limit, extra=""):
+    def _lock_due(self, column, now, limit, unwarned=False):
         """Running clocks due on ``column`` (deadline or warning time), locked for
         this transaction with their tickets. Rows another worker holds are skipped,
         not waited for; a row another worker changed after this transaction's
         snapshot cannot be locked under REPEATABLE READ, and then the batch is left
-        to the next call (a fresh snapshot) instead of failing the run.
+        to the next call (a fresh snapshot) instead of failing the run. With
+        ``unwarned``, only the clocks whose warning was not sent yet.
         """
         self.env.flush_all()
         try:
             with self.env.cr.savepoint(flush=False), quiet_sql():
                 self.env.cr.execute(
-                    f"""SELECT l.id, l.ticket_id FROM aftersales_ticket_sla l
-                         WHERE l.state = 'running' AND l.{column} <= %s {extra}
-                      ORDER BY l.{column} LIMIT %s
-                           FOR UPDATE OF l SKIP LOCKED""",
-                    [now, limit],
+                    SQL(
+                        """SELECT l.id, l.ticket_id FROM aftersales_ticket_sla l
+                            WHERE l.state = 'running' AND %(column)s <= %(now)s
+                                  %(unwarned)s
+                         ORDER BY %(column)s LIMIT %(limit)s
+                              FOR UPDATE OF l SKIP LOCKED""",
+                        column=SQL.identifier("l", column),
+                        now=now,
+                        unwarned=self._unwarned_sql(unwarned),
+                        limit=limit,
+                    )
                 )
                 rows = self.env.cr.fetchall()
                 if not rows:
@@ -839,14 +846,24 @@ class AftersalesTicketSla(models.Model):
         )
 
     @api.model
-    def _count_due(self, column, now, extra=""):
+    def _count_due(self, column, now, unwarned=False):
         self.env.flush_all()
         self.env.cr.execute(
-            f"""SELECT count(DISTINCT ticket_id) FROM aftersales_ticket_sla
-                 WHERE state = 'running' AND {column} <= %s {extra}""",
-            [now],
+            SQL(
+                """SELECT count(DISTINCT l.ticket_id) FROM aftersales_ticket_sla l
+                    WHERE l.state = 'running' AND %(column)s <= %(now)s
+                          %(unwarned)s""",
+                column=SQL.identifier("l", column),
+                now=now,
+                unwarned=self._unwarned_sql(unwarned),
+            )
         )
         return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _unwarned_sql(self, unwarned):
+        """The condition of :meth:`_lock_due`/:meth:`_count_due`'s ``unwarned``."""
+        return SQL("AND l.warning_event_id IS NULL") if unwarned else SQL()
 
     @api.model
     def _cron_sla_watch(self, batch_size=500):
@@ -876,10 +893,10 @@ class AftersalesTicketSla(models.Model):
             booked = lines
             booked._on_breached()
         warned = self._lock_due(
-            "warning_at", now, batch_size, extra="AND l.warning_event_id IS NULL"
+            "warning_at", now, batch_size, unwarned=True
         )._send_warnings()
         remaining = self._count_due("deadline", now) + self._count_due(
-            "warning_at", now, extra="AND warning_event_id IS NULL"
+            "warning_at", now, unwarned=True
         )
         self.env["ir.cron"]._notify_progress(
             done=len(booked) + len(warned), remaining=remaining

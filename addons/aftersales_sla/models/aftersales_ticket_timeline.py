@@ -7,6 +7,7 @@ what happened and when, not the payloads or the hashes.
 """
 
 from odoo import api, fields, models, tools
+from odoo.tools import SQL
 
 
 class AftersalesTicketTimeline(models.Model):
@@ -32,10 +33,13 @@ class AftersalesTicketTimeline(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""CREATE VIEW {self._table} AS
+            SQL(
+                """CREATE VIEW %(view)s AS
                 SELECT e.id, e.res_id AS ticket_id, e.company_id, e.event_type,
                        e.occurred_at, e.recorded_at, e.author_id, e.reason,
                        e.sequence, e.hash IS NOT NULL AS is_sealed
                   FROM aftersales_event e
-                 WHERE e.res_model = 'aftersales.ticket'"""
+                 WHERE e.res_model = 'aftersales.ticket'""",
+                view=SQL.identifier(self._table),
+            )
         )

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
 from odoo.tools.sql import create_index
 
 from ..tools import kpi
@@ -248,7 +248,8 @@ class SurveyUserInput(models.Model):
     def _aftersales_due_reminders(self, now, limit=None):
         """Ids of the invitations due for a reminder (see the reminder cron)."""
         self.env.flush_all()
-        query = """
+        query = SQL(
+            """
             SELECT i.id
               FROM survey_user_input i
               JOIN aftersales_contract c ON c.id = i.aftersales_contract_id
@@ -261,12 +262,12 @@ class SurveyUserInput(models.Model):
                AND COALESCE(i.aftersales_reminded_at, i.aftersales_sent_at)
                    <= %(now)s - make_interval(days => c.survey_reminder_days)
           ORDER BY i.id
-        """
-        params = {"now": now}
-        if limit:
-            query += " LIMIT %(limit)s"
-            params["limit"] = limit
-        self.env.cr.execute(query, params)
+             %(limit)s
+            """,
+            now=now,
+            limit=SQL("LIMIT %s", limit) if limit else SQL(),
+        )
+        self.env.cr.execute(query)
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
