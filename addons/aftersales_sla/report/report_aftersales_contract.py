@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytz
 
 from odoo import api, models
+from odoo.tools.misc import format_duration
 
 from ..tools.local_time import local_days_to_utc
 
@@ -13,9 +14,9 @@ EXCLUSION_REASONS = ("force_majeure", "customer_misuse", "third_party")
 
 
 def format_hours(hours):
-    """Hours as ``H:MM`` (language neutral), e.g. 12.5 -> ``12:30``."""
-    minutes = round((hours or 0.0) * 60)
-    return f"{minutes // 60}:{minutes % 60:02d}"
+    """Hours as ``HH:MM`` (language neutral, Odoo's ``format_duration``), e.g.
+    12.5 -> ``12:30``, 8 -> ``08:00``."""
+    return format_duration(hours or 0.0)
 
 
 class ReportAftersalesContract(models.AbstractModel):
