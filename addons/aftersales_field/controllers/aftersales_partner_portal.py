@@ -245,14 +245,18 @@ class AftersalesPartnerPortal(AftersalesPortal):
             if error:
                 return self._render_partner_job(ticket, error=error)
             if not files:
-                return request.redirect(f"{JOBS_URL}/{ticket.id}?error={field}")
+                return request.redirect_query(
+                    f"{JOBS_URL}/{ticket.id}", {"error": field}
+                )
         if action == "arrive":
             values["photos"] = files
         elif action == "report":
             values["file"] = files[0]
         elif action == "resolve":
             if not (post.get("note") or "").strip():
-                return request.redirect(f"{JOBS_URL}/{ticket.id}?error=note")
+                return request.redirect_query(
+                    f"{JOBS_URL}/{ticket.id}", {"error": "note"}
+                )
             values["note"] = post["note"]
         elif action == "technician":
             values["user_id"] = post.get("user_id")
@@ -271,4 +275,4 @@ class AftersalesPartnerPortal(AftersalesPortal):
         except (UserError, ValidationError) as exc:
             # Rendered, not redirected: the message is the server's.
             return self._render_partner_job(ticket, error=str(exc))
-        return request.redirect(f"{JOBS_URL}/{ticket.id}?message={action}")
+        return request.redirect_query(f"{JOBS_URL}/{ticket.id}", {"message": action})

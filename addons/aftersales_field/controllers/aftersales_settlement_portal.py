@@ -104,11 +104,11 @@ class AftersalesSettlementPortal(CustomerPortal):
             return request.redirect("/my")
         url = f"/my/settlements/{settlement.id}"
         if not (reason or "").strip():
-            return request.redirect(f"{url}?error=reason")
+            return request.redirect_query(url, {"error": "reason"})
         try:
             with request.env.cr.savepoint():
                 line.action_dispute(reason)
         except (UserError, AccessError) as error:
             # Rendered, not redirected: the message is the server's, not the URL's.
             return self._render_settlement(settlement, error=str(error))
-        return request.redirect(f"{url}?disputed=1")
+        return request.redirect_query(url, {"disputed": 1})

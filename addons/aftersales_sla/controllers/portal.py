@@ -512,7 +512,9 @@ class AftersalesPortal(CustomerPortal):
             return request.redirect("/my")
         reason = (reason or "").strip()
         if not reason:
-            return request.redirect("/my/aftersales/penalties?error=reason")
+            return request.redirect_query(
+                "/my/aftersales/penalties", {"error": "reason"}
+            )
         files, error = read_uploads(
             request.env,
             request.httprequest.files.getlist("attachments"),
@@ -543,7 +545,7 @@ class AftersalesPortal(CustomerPortal):
         except (UserError, ValidationError, AccessError) as error:
             # Rendered, not redirected: the message is the server's, not the URL's.
             return self._render_penalties(error=str(error))
-        return request.redirect("/my/aftersales/penalties?disputed=1")
+        return request.redirect_query("/my/aftersales/penalties", {"disputed": 1})
 
     # ------------------------------------------------------------------
     # Uploads from the chatter (comments with files)
