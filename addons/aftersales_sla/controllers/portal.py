@@ -106,9 +106,9 @@ class AftersalesPortal(CustomerPortal):
         return values
 
     def _get_http_headers(self, model, report_type, report, download):
-        """Downloaded reports of contracts and tickets are named after their
-        number (these models have no ``_get_report_base_filename``)."""
-        names = {"aftersales.contract": "name", "aftersales.ticket": "number"}
+        """Downloaded service reports of tickets are named after the ticket's
+        number (the ticket has no ``_get_report_base_filename``)."""
+        names = {"aftersales.ticket": "number"}
         if model._name not in names:
             return super()._get_http_headers(model, report_type, report, download)
         headers = super()._get_http_headers(model, report_type, report, False)

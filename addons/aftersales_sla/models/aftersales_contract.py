@@ -610,3 +610,19 @@ class AftersalesContract(models.Model):
                 "default_contract_type": "partner",
             },
         }
+
+    # ------------------------------------------------------------------
+    # Reports
+    # ------------------------------------------------------------------
+
+    def _get_report_base_filename(self):
+        """The printed contract's file name (the contract with its annexes), in
+        the reader's language; also the portal download's."""
+        self.ensure_one()
+        return self.env._("Contract - %s", self.name)
+
+    def _get_sla_statement_base_filename(self):
+        """The printed SLA statement's file name: a second report of the same
+        model, so not :meth:`_get_report_base_filename`."""
+        self.ensure_one()
+        return self.env._("SLA statement - %s", self.name)

@@ -571,3 +571,12 @@ class AftersalesServiceReport(models.Model):
             report.write(vals)
         else:
             Report.create(vals)
+
+    # ------------------------------------------------------------------
+    # Reports
+    # ------------------------------------------------------------------
+
+    def _get_report_base_filename(self):
+        """The printed report's file name, in the reader's language."""
+        self.ensure_one()
+        return self.env._("Service report - %s", self.name)

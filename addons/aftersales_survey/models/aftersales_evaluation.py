@@ -389,8 +389,10 @@ class AftersalesEvaluation(models.Model):
     # ------------------------------------------------------------------
 
     def _get_report_base_filename(self):
+        """The printed evaluation's file name, in the reader's language; also
+        the portal download's."""
         self.ensure_one()
-        return self.name
+        return self.env._("Evaluation - %s", self.name)
 
     def _report_history(self, count=4):
         """This evaluation and the computed ones of the same contract and period
