@@ -121,3 +121,23 @@ class TestTicketNumbering(TransactionCase):
             [ticket.company_id for ticket in tickets],
             [self.company, self.other_company, self.company, self.other_company],
         )
+
+    def test_gapless_sequence_numbers_per_range_too(self):
+        self.yearly.implementation = "no_gap"
+        in_earlier = datetime(self.earlier_year, 3, 1, 2, 0)
+        in_later = datetime(self.later_year, 3, 1, 2, 0)
+        tickets = self.Ticket.with_company(self.company).create(
+            [
+                self._ticket_vals(self.company, in_later, "去年一"),
+                self._ticket_vals(self.company, in_earlier, "前年一"),
+                self._ticket_vals(self.company, in_later, "去年二"),
+            ]
+        )
+        self.assertEqual(
+            tickets.mapped("number"),
+            [
+                f"TK/{self.later_year}/0001",
+                f"TK/{self.earlier_year}/0001",
+                f"TK/{self.later_year}/0002",
+            ],
+        )
