@@ -29,6 +29,7 @@ import threading
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from functools import partial
+from operator import itemgetter
 
 import psycopg2
 import psycopg2.errors
@@ -38,7 +39,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
 from odoo.tools import config
 
-from ..tools import ledger_hash, ledger_personal, ledger_sign
+from ..tools import ledger_hash, ledger_personal, ledger_sign, ledger_stream
 from ..tools.quiet_sql import quiet_sql
 from .aftersales_event import GUARD_SQL, UNHASHED_ODD_SQL, ledger_owner_can_act
 from .aftersales_event_checkpoint import _SIGNING
@@ -553,17 +554,18 @@ class AftersalesEventChain(models.Model):
         cr = self.env.cr
         verifier = ledger_hash.ChainVerifier()
         last_sequence = 0
-        while True:
-            cr.execute(
-                f"""SELECT e.id, e.previous_hash, e.hash, {_RECORD_SQL}, e.sequence
-                      FROM aftersales_event e
-                     WHERE e.chain_id = %s AND e.sequence > %s
-                  ORDER BY e.chain_id, e.sequence LIMIT %s""",
-                [chain_id, last_sequence, page_size],
-            )
-            rows = cr.fetchall()
-            if not rows:
-                break
+        # Page n + 1 is read (on this transaction's connection) while page n is
+        # hashed: tools/ledger_stream.py.
+        for rows in ledger_stream.prefetched_pages(
+            cr.connection,
+            f"""SELECT e.id, e.previous_hash, e.hash, {_RECORD_SQL}, e.sequence
+                  FROM aftersales_event e
+                 WHERE e.chain_id = %(chain)s AND e.sequence > %(after)s
+              ORDER BY e.chain_id, e.sequence LIMIT %(limit)s""",
+            {"chain": chain_id},
+            key=itemgetter(-1),
+            page_size=page_size,
+        ):
             verifier.feed_rows(rows)
             last_sequence = rows[-1][-1]
         last_hash = verifier.previous_hash
