@@ -102,7 +102,8 @@ class TestVerificationPages(CommittedLedgerCase):
         forged = "$1$" + "b" * 64
         self.as_owner(
             (
-                "UPDATE aftersales_event SET reason = 'forged', hash = %s WHERE id = %s",
+                "UPDATE aftersales_event SET reason = 'forged', hash = %s "
+                "WHERE id = %s",
                 [forged, ids[2]],
             )
         )
