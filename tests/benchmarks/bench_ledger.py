@@ -323,7 +323,7 @@ def measure(dbname, chain_id, mode):
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
-def run_verify(dbname, sizes, rounds=3):
+def run_verify(dbname, sizes, rounds=2):
     """For each size: ``rounds`` rounds of the two streaming limits and the
     verification, interleaved (the machine's load then weighs on all three
     alike); each keeps its fastest round."""
@@ -437,7 +437,7 @@ def main():
     parser.add_argument("--transactions", type=int, default=200)
     parser.add_argument("--batch", type=int, default=10)
     parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--output", required=True)
     parser.add_argument("--only", choices=["append", "verify"])
     args = parser.parse_args()
