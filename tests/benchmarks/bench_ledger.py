@@ -343,7 +343,7 @@ def run_verify(dbname, sizes, rounds=2):
         floor = min(best["limit"]["elapsed_s"], best["limit-sql"]["elapsed_s"])
         measured = dict(
             verify,
-            timings,
+            **timings,
             size=size,
             rounds=rounds,
             events_per_s=verify["checked"] / verify["elapsed_s"],
