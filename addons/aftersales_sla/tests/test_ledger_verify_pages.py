@@ -7,13 +7,14 @@ in several pages at once, for an event deleted or two events swapped at a seam.
 Seven events in pages of three: pages hold sequences 1-3, 4-6 and 7.
 """
 
+from operator import itemgetter
 from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo.tests import BaseCase, tagged
 from odoo.tools import mute_logger
 
 from ..models.aftersales_event_chain import _RECORD_SQL
-from ..tools import ledger_hash
+from ..tools import ledger_hash, ledger_stream
 from .common import owner_cursor, separate_env, wipe_chain_as_owner
 from .test_ledger_tampering import MUTE, CommittedLedgerCase
 
@@ -224,3 +225,76 @@ class TestVerificationPages(CommittedLedgerCase):
                 result = env["aftersales.event"].verify_ledger(chain, page_size=2)
             self.assertTrue(result["ok"], result["breaks"])
             self.assertEqual(result["checked"], 7)
+
+
+class FakeConnection:
+    """Rows 1..total served in keyset pages, with the queries it was asked."""
+
+    def __init__(self, total, fail_after=None):
+        self.total = total
+        self.fail_after = fail_after
+        self.asked = []
+
+    def cursor(self):
+        connection = self
+
+        class Cursor:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+            def execute(self, query, params):
+                connection.asked.append(params["after"])
+                if connection.fail_after is not None and (
+                    params["after"] >= connection.fail_after
+                ):
+                    raise RuntimeError("connection lost")
+                first = params["after"] + 1
+                last = min(connection.total, params["after"] + params["limit"])
+                self.rows = [(key,) for key in range(first, last + 1)]
+
+            def fetchall(self):
+                return self.rows
+
+        return Cursor()
+
+
+@tagged("post_install", "-at_install")
+class TestPrefetchedPages(BaseCase):
+    def pages(self, connection, page_size):
+        return ledger_stream.prefetched_pages(
+            connection, "query", {}, key=itemgetter(0), page_size=page_size
+        )
+
+    def test_every_row_once_in_order(self):
+        for total, page_size in ((0, 3), (7, 3), (6, 3), (1, 1), (5, 20000)):
+            with self.subTest(total=total, page_size=page_size):
+                connection = FakeConnection(total)
+                pages = list(self.pages(connection, page_size))
+                self.assertEqual(
+                    [row[0] for page in pages for row in page],
+                    list(range(1, total + 1)),
+                )
+                self.assertTrue(all(len(page) <= page_size for page in pages))
+                # A short page is the last: no query after it.
+                self.assertEqual(
+                    len(connection.asked),
+                    max(len(pages), 1) + (1 if total and total % page_size == 0 else 0),
+                )
+
+    def test_a_failed_read_reaches_the_caller(self):
+        connection = FakeConnection(10, fail_after=3)
+        pages = self.pages(connection, 3)
+        self.assertEqual(next(pages), [(1,), (2,), (3,)])
+        with self.assertRaisesRegex(RuntimeError, "connection lost"):
+            next(pages)
+
+    def test_stopping_early_waits_for_the_read_in_flight(self):
+        connection = FakeConnection(10)
+        pages = self.pages(connection, 3)
+        next(pages)
+        pages.close()
+        # The read of the second page had been started and was let finish.
+        self.assertEqual(connection.asked, [0, 3])
