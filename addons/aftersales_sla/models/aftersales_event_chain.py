@@ -18,11 +18,11 @@ Verification
 :meth:`AftersalesEventChain._verify_ledger` reads each chain in sequence order in
 keyset pages (bounded memory), the next page read on the same connection while the
 current one is hashed (:mod:`..tools.ledger_stream`), recomputes every hash with
-:mod:`..tools.ledger_hash`, and reports every event that does not match. It then checks the personal data
-vault (``aftersales.event.personal``): every kept value must give the salted digest
-of the token its event hashed ("personal data altered" otherwise), every vault entry
-must sit in its event, every token in a reason must have its vault entry; erased
-values are counted, not breaks (docs/personal-data.md).
+:mod:`..tools.ledger_hash`, and reports every event that does not match. It then
+checks the personal data vault (``aftersales.event.personal``): every kept value must
+give the salted digest of the token its event hashed ("personal data altered"
+otherwise), every vault entry must sit in its event, every token in a reason must have
+its vault entry; erased values are counted, not breaks (docs/personal-data.md).
 """
 
 import logging
