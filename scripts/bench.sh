@@ -3,7 +3,7 @@
 # once, runs the scenarios and writes docs/benchmarks.md.
 #
 #   scripts/bench.sh                          # everything: ledger, then tickets
-#   scripts/bench.sh --only verify --sizes 100000
+#   scripts/bench.sh --only verify --sizes 100000       # --rounds N (default 2)
 #   scripts/bench.sh --only tickets           # the ticket scenario only
 #   scripts/bench.sh --only coverage --coverage-sizes 1000,10000 --rounds 3
 #   scripts/bench.sh --only maintenance --maintenance-sizes 10000,100000 --rounds 3
@@ -117,9 +117,10 @@ while [ $# -gt 0 ]; do
         --maintenance-sizes) MAINTENANCE_ARGS+=("$1" "${2:-}"); shift 2 ;;
         --maintenance-sizes=*) MAINTENANCE_ARGS+=("$1"); shift ;;
         --coverage-sizes) COVERAGE_ARGS+=("$1" "${2:-}"); shift 2 ;;
-        --rounds) COVERAGE_ARGS+=("$1" "${2:-}"); MAINTENANCE_ARGS+=("$1" "${2:-}"); shift 2 ;;
+        --rounds) COVERAGE_ARGS+=("$1" "${2:-}"); MAINTENANCE_ARGS+=("$1" "${2:-}")
+            LEDGER_ARGS+=("$1" "${2:-}"); shift 2 ;;
         --coverage-sizes=*) COVERAGE_ARGS+=("$1"); shift ;;
-        --rounds=*) COVERAGE_ARGS+=("$1"); MAINTENANCE_ARGS+=("$1"); shift ;;
+        --rounds=*) COVERAGE_ARGS+=("$1"); MAINTENANCE_ARGS+=("$1"); LEDGER_ARGS+=("$1"); shift ;;
         --settlement-sizes) SETTLEMENT_ARGS+=("$1" "${2:-}"); shift 2 ;;
         --settlement-sizes=*) SETTLEMENT_ARGS+=("$1"); shift ;;
         *) LEDGER_ARGS+=("$1"); shift ;;

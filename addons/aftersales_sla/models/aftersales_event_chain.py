@@ -16,12 +16,13 @@ Sealing an already sealed event is a no-op, so sealing is idempotent.
 Verification
 ------------
 :meth:`AftersalesEventChain._verify_ledger` reads each chain in sequence order in
-keyset pages (bounded memory), recomputes every hash with :mod:`..tools.ledger_hash`,
-and reports the first event that does not match. It then checks the personal data
-vault (``aftersales.event.personal``): every kept value must give the salted digest
-of the token its event hashed ("personal data altered" otherwise), every vault entry
-must sit in its event, every token in a reason must have its vault entry; erased
-values are counted, not breaks (docs/personal-data.md).
+keyset pages (bounded memory), the next page read on the same connection while the
+current one is hashed (:mod:`..tools.ledger_stream`), recomputes every hash with
+:mod:`..tools.ledger_hash`, and reports every event that does not match. It then
+checks the personal data vault (``aftersales.event.personal``): every kept value must
+give the salted digest of the token its event hashed ("personal data altered"
+otherwise), every vault entry must sit in its event, every token in a reason must have
+its vault entry; erased values are counted, not breaks (docs/personal-data.md).
 """
 
 import logging
@@ -29,6 +30,7 @@ import threading
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from functools import partial
+from operator import itemgetter
 
 import psycopg2
 import psycopg2.errors
@@ -38,7 +40,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
 from odoo.tools import config
 
-from ..tools import ledger_hash, ledger_personal, ledger_sign
+from ..tools import ledger_hash, ledger_personal, ledger_sign, ledger_stream
 from ..tools.quiet_sql import quiet_sql
 from .aftersales_event import GUARD_SQL, UNHASHED_ODD_SQL, ledger_owner_can_act
 from .aftersales_event_checkpoint import _SIGNING
@@ -559,17 +561,18 @@ class AftersalesEventChain(models.Model):
         cr = self.env.cr
         verifier = ledger_hash.ChainVerifier()
         last_sequence = 0
-        while True:
-            cr.execute(
-                f"""SELECT e.id, e.previous_hash, e.hash, {_RECORD_SQL}, e.sequence
-                      FROM aftersales_event e
-                     WHERE e.chain_id = %s AND e.sequence > %s
-                  ORDER BY e.chain_id, e.sequence LIMIT %s""",
-                [chain_id, last_sequence, page_size],
-            )
-            rows = cr.fetchall()
-            if not rows:
-                break
+        # Page n + 1 is read (on this transaction's connection) while page n is
+        # hashed: tools/ledger_stream.py.
+        for rows in ledger_stream.prefetched_pages(
+            cr.connection,
+            f"""SELECT e.id, e.previous_hash, e.hash, {_RECORD_SQL}, e.sequence
+                  FROM aftersales_event e
+                 WHERE e.chain_id = %(chain)s AND e.sequence > %(after)s
+              ORDER BY e.chain_id, e.sequence LIMIT %(limit)s""",
+            {"chain": chain_id},
+            key=itemgetter(-1),
+            page_size=page_size,
+        ):
             verifier.feed_rows(rows)
             last_sequence = rows[-1][-1]
         last_hash = verifier.previous_hash

@@ -31,3 +31,4 @@ from . import test_portal_first_hour
 from . import test_tours_first_hour_field
 from . import test_ticket_numbering
 from . import test_report_names
+from . import test_ledger_verify_pages
