@@ -101,6 +101,68 @@ if { [ "${1:-}" = "--only" ] && [ "${2:-}" = "erasure" ]; } || [ "${1:-}" = "--o
     exit 0
 fi
 
+# --- At size (issue #16): scripts/bench.sh --only scale [--scale-tickets 100000,1000000]
+#     [--rounds 20] (tests/benchmarks/scale_generate.py, then bench_scale.py); handled
+# here on its own, then the script ends. One database per size, aftersales_scale_<size>
+# (100k, 1m...), each a copy of one fresh install (aftersales_scale_base, the five
+# addons, no demo data) filled by the generator; a database already generated is
+# measured again as it is. The benchmark starts its own Odoo server on
+# SCALE_HTTP_PORT (8184), workers=2, no cron.
+if { [ "${1:-}" = "--only" ] && [ "${2:-}" = "scale" ]; } || [ "${1:-}" = "--only=scale" ]; then
+    if [ "$1" = "--only" ]; then shift 2; else shift; fi
+    SCALE_TICKETS="100000,1000000"
+    SCALE_ARGS=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --scale-tickets) SCALE_TICKETS="${2:-}"; shift 2 ;;
+            --scale-tickets=*) SCALE_TICKETS="${1#--scale-tickets=}"; shift ;;
+            --rounds) SCALE_ARGS+=("$1" "${2:-}"); shift 2 ;;
+            --rounds=*) SCALE_ARGS+=("$1"); shift ;;
+            *) die "--only scale takes --scale-tickets and --rounds, not '$1'" ;;
+        esac
+    done
+    bash "$PROJECT_DIR/scripts/setup.sh"
+    ensure_ledger_key
+    SCALE_BASE_DB="${SCALE_BASE_DB:-aftersales_scale_base}"
+    BASE_CONF="$STATE_DIR/bench-scale-base.conf"
+    write_odoo_conf "$BASE_CONF" "db_name = $SCALE_BASE_DB" "log_level = warn" \
+        "max_cron_threads = 0"
+    if ! db_exists "$SCALE_BASE_DB"; then
+        log "creating the fresh install $SCALE_BASE_DB"
+        odoo_bin -c "$BASE_CONF" -d "$SCALE_BASE_DB" -i "$PROJECT_ADDONS" \
+            --without-demo=all --stop-after-init
+        ensure_ledger_owner "$SCALE_BASE_DB"
+    fi
+    cd "$PROJECT_DIR"
+    SIZES=()
+    for size in ${SCALE_TICKETS//,/ }; do
+        case "$size" in
+            *000000) label="$((size / 1000000))m" ;;
+            *000) label="$((size / 1000))k" ;;
+            *) label="$size" ;;
+        esac
+        db="aftersales_scale_$label"
+        conf="$STATE_DIR/bench-scale-$label.conf"
+        write_odoo_conf "$conf" "db_name = $db" "log_level = warn" "max_cron_threads = 0"
+        if ! db_exists "$db"; then
+            log "copying $SCALE_BASE_DB to $db"
+            psql_odoo -d postgres -c "CREATE DATABASE \"$db\" TEMPLATE \"$SCALE_BASE_DB\""
+            rm -rf "$STATE_DIR/filestore/filestore/$db"
+            if [ -d "$STATE_DIR/filestore/filestore/$SCALE_BASE_DB" ]; then
+                cp -r "$STATE_DIR/filestore/filestore/$SCALE_BASE_DB" "$STATE_DIR/filestore/filestore/$db"
+            fi
+        fi
+        log "generating $size tickets in $db"
+        ODOO_RC="$conf" "$VENV/bin/python" tests/benchmarks/scale_generate.py --db "$db" \
+            --tickets "$size" --state "$STATE_DIR/scale-$label.json"
+        SIZES+=("$size:$db:$conf:$STATE_DIR/scale-$label.json")
+    done
+    "$VENV/bin/python" tests/benchmarks/bench_scale.py --port "${SCALE_HTTP_PORT:-8184}" \
+        --output "$PROJECT_DIR/docs/benchmarks.md" "${SCALE_ARGS[@]}" "${SIZES[@]}"
+    log "scale results written to docs/benchmarks.md"
+    exit 0
+fi
+
 # Split the arguments between the two benchmark scripts.
 ONLY=""
 LEDGER_ARGS=()
