@@ -458,9 +458,11 @@ def percentile(values, fraction):
     return ordered[index]
 
 
-def measure(screen_map, rounds, warmup):
+def measure(screen_map, rounds, warmup, only=None):
     results = {}
     for name, (kind, run) in screen_map.items():
+        if only and only.lower() not in name.lower():
+            continue
         for number in range(warmup):
             run(number)
         times = []
@@ -535,7 +537,7 @@ def stop_server(process):
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def run_size(spec, port, rounds, warmup):
+def run_size(spec, port, rounds, warmup, only=None):
     size, db, conf, state = spec.split(":")
     with open(state, encoding="utf-8") as handle:
         generated = json.load(handle)
@@ -548,7 +550,7 @@ def run_size(spec, port, rounds, warmup):
         portal.login(PORTAL_LOGIN, PASSWORD)
         ids = sample_ids(manager)
         print(f"{int(size):,} tickets ({db}):", flush=True)
-        results = measure(screens(manager, portal, ids), rounds, warmup)
+        results = measure(screens(manager, portal, ids), rounds, warmup, only)
     finally:
         stop_server(process)
     return {"size": int(size), "db": db, "generated": generated, "screens": results}
@@ -562,11 +564,19 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--output", required=True)
     parser.add_argument("--json", help="also write the raw results here")
+    parser.add_argument(
+        "--only", help="measure only the screens whose name contains this (no report)"
+    )
     args = parser.parse_args()
-    runs = [run_size(spec, args.port, args.rounds, args.warmup) for spec in args.sizes]
+    runs = [
+        run_size(spec, args.port, args.rounds, args.warmup, args.only)
+        for spec in args.sizes
+    ]
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(runs, handle, indent=1, default=str)
+    if args.only:
+        return
     report.write(args.output, {"scale": scale_section(runs)})
 
 
