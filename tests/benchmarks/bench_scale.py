@@ -117,9 +117,11 @@ class Client:
             {"db": self.db, "login": login, "password": password},
         )
         self.context = dict(result["user_context"])
-        self.context["allowed_company_ids"] = [
-            result["user_companies"]["current_company"]
-        ] if result.get("user_companies") else []
+        self.context["allowed_company_ids"] = (
+            [result["user_companies"]["current_company"]]
+            if result.get("user_companies")
+            else []
+        )
         return result
 
     def call(self, model, method, *args, **kwargs):
@@ -178,7 +180,7 @@ def spec_of(node, model, models):
             spec[name] = {"fields": {"display_name": {}}} if kind == "many2one" else {}
         elif kind in ("one2many", "many2many"):
             sub = next(
-                (s for s in child if isinstance(s.tag, str) and s.tag in ("list", "kanban")),
+                (s for s in child if s.tag in ("list", "kanban")),
                 None,
             )
             if sub is not None and field["relation"] in models:
@@ -240,15 +242,17 @@ def screens(manager, portal, ids):
                 limit=80,
             )["groups"]
             calls = [
-                (lambda group=group: manager.clone().call(
-                    "aftersales.ticket",
-                    "web_search_read",
-                    group["__domain"],
-                    kanban,
-                    offset=0,
-                    limit=40,
-                    order="",
-                ))
+                (
+                    lambda group=group: manager.clone().call(
+                        "aftersales.ticket",
+                        "web_search_read",
+                        group["__domain"],
+                        kanban,
+                        offset=0,
+                        limit=40,
+                        order="",
+                    )
+                )
                 for group in groups
                 if group["stage_id_count"] and not group.get("__fold")
             ]
@@ -297,9 +301,7 @@ def screens(manager, portal, ids):
 
     def ticket_form(run_round):
         sample = ids["tickets"]
-        return with_chatter(
-            "aftersales.ticket", sample[run_round % len(sample)], form
-        )
+        return with_chatter("aftersales.ticket", sample[run_round % len(sample)], form)
 
     def contract_form(_round):
         return with_chatter("aftersales.contract", ids["contract"], contract_spec)
@@ -308,14 +310,16 @@ def screens(manager, portal, ids):
         measures = ["amount:sum", "__count"]
         return parallel(
             [
-                (lambda groupby=groupby: manager.clone().call(
-                    "aftersales.penalty",
-                    "read_group",
-                    [],
-                    measures,
-                    groupby,
-                    lazy=False,
-                ))
+                (
+                    lambda groupby=groupby: manager.clone().call(
+                        "aftersales.penalty",
+                        "read_group",
+                        [],
+                        measures,
+                        groupby,
+                        lazy=False,
+                    )
+                )
                 for groupby in (
                     [],
                     ["contract_id"],
@@ -424,7 +428,10 @@ def sample_ids(manager):
     found = manager.call(
         "aftersales.evaluation",
         "search_read",
-        [("contract_id", "=", contract), ("date_from", "=", previous_start.isoformat())],
+        [
+            ("contract_id", "=", contract),
+            ("date_from", "=", previous_start.isoformat()),
+        ],
         ["id"],
         limit=1,
     )
@@ -597,9 +604,9 @@ def scale_section(runs):
         "them (the newest open: on track, at risk, overdue, breached, paused), their "
         "SLA clocks, about ten sealed ledger events per ticket, the penalties of the "
         "breaches and a satisfaction survey for one closed ticket in five; one large "
-        "customer has about 5 % of the tickets. Each is measured through an Odoo server "
-        "started with `--workers 2` (no cron), as the web client calls it (JSON-RPC "
-        "with each view's specification; the calls a screen sends at once run in "
+        "customer has about 5 % of the tickets. Each is measured through an Odoo "
+        "server started with `--workers 2` (no cron), as the web client calls it "
+        "(JSON-RPC with each view's specification; the calls a screen sends at once run in "
         "parallel) and as the portal user reads its ticket list; "
         f"{small['screens'][next(iter(small['screens']))]['rounds']} rounds after "
         "a warm-up, milliseconds.",

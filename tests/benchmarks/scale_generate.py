@@ -193,7 +193,11 @@ def _create_reference(env, Users):
     )
     large = customers[0]
     contact = env["res.partner"].create(
-        {"name": "Large customer contact", "parent_id": large.id, "email": "it@large.example"}
+        {
+            "name": "Large customer contact",
+            "parent_id": large.id,
+            "email": "it@large.example",
+        }
     )
     Users.create(
         {
@@ -407,7 +411,8 @@ INSERT INTO aftersales_ticket_sla
      elapsed_seconds, paused_seconds, lateness_seconds, met_at, breached_at, as_of,
      create_uid, create_date, write_uid, write_date)
 -- Response clocks.
-SELECT d.resp_line, d.id, %(company)s, d.resp_target, 'response', NULL::int, d.resp_t, 0,
+SELECT d.resp_line, d.id, %(company)s, d.resp_target, 'response', NULL::int,
+       d.resp_t, 0,
        CASE WHEN d.kind = 'new' THEN 'running'
             WHEN d.resp_late THEN 'breached' ELSE 'met' END,
        d.reported + make_interval(secs => d.resp_t),
@@ -424,7 +429,8 @@ SELECT d.resp_line, d.id, %(company)s, d.resp_target, 'response', NULL::int, d.r
 UNION ALL
 -- Open tickets already answered: met on time (the backlog's lateness is in
 -- its resolution).
-SELECT d.resp_line, d.id, %(company)s, d.resp_target, 'response', NULL::int, d.resp_t, 0,
+SELECT d.resp_line, d.id, %(company)s, d.resp_target, 'response', NULL::int,
+       d.resp_t, 0,
        'met', d.reported + make_interval(secs => d.resp_t),
        d.reported + make_interval(secs => d.resp_t * 0.8), 80.0,
        o.resp_done, 0, 0, d.reported + make_interval(secs => o.resp_done),
@@ -435,7 +441,8 @@ SELECT d.resp_line, d.id, %(company)s, d.resp_target, 'response', NULL::int, d.r
  WHERE d.kind <> 'new'
 UNION ALL
 -- Resolution clocks.
-SELECT d.res_line, d.id, %(company)s, d.res_target, 'resolution', NULL::int, d.res_t, 0,
+SELECT d.res_line, d.id, %(company)s, d.res_target, 'resolution', NULL::int,
+       d.res_t, 0,
        CASE WHEN d.life <> 'open' THEN
                 (CASE WHEN d.res_late THEN 'breached' ELSE 'met' END)
             WHEN d.kind = 'breached' THEN 'breached'
@@ -604,8 +611,7 @@ def generate(env, ref, count, open_count):
         for index, contract in enumerate(contracts, start=1)
     ]
     cr.execute(
-        "INSERT INTO scale_c VALUES "
-        + ",".join(["%s"] * len(rows)),
+        "INSERT INTO scale_c VALUES " + ",".join(["%s"] * len(rows)),
         rows,
     )
     cr.execute(
@@ -626,9 +632,7 @@ def generate(env, ref, count, open_count):
             for target in targets
         ],
     )
-    chain = env["aftersales.event.chain"].search(
-        [("company_id", "=", env.company.id)]
-    )
+    chain = env["aftersales.event.chain"].search([("company_id", "=", env.company.id)])
     service_types = [
         env.ref(f"aftersales_sla.service_type_{code}").id
         for code in ("repair", "repair", "repair", "maintenance", "technical_support")
@@ -682,8 +686,7 @@ def generate(env, ref, count, open_count):
         cr.execute(SURVEY_SQL, chunk)
         cr.commit()
         print(
-            f"generated tickets {lo:,}-{hi:,} "
-            f"({time.perf_counter() - started:.0f} s)",
+            f"generated tickets {lo:,}-{hi:,} ({time.perf_counter() - started:.0f} s)",
             flush=True,
         )
     timings["insert_s"] = time.perf_counter() - started
