@@ -606,8 +606,8 @@ def scale_section(runs):
         "breaches and a satisfaction survey for one closed ticket in five; one large "
         "customer has about 5 % of the tickets. Each is measured through an Odoo "
         "server started with `--workers 2` (no cron), as the web client calls it "
-        "(JSON-RPC with each view's specification; the calls a screen sends at once run in "
-        "parallel) and as the portal user reads its ticket list; "
+        "(JSON-RPC with each view's specification; the calls a screen sends at "
+        "once run in parallel) and as the portal user reads its ticket list; "
         f"{small['screens'][next(iter(small['screens']))]['rounds']} rounds after "
         "a warm-up, milliseconds.",
         "",
