@@ -576,7 +576,7 @@ INSERT INTO survey_user_input
      create_uid, create_date, write_uid, write_date)
 SELECT %(survey)s, 'done', md5('scale' || t.id), t.partner_id, t.contract_id, t.id,
        'ticket_closed', t.closed_at, t.closed_at + interval '1 day', true,
-       55 + (t.id * 7919 %% 45), t.user_id, t.team_id,
+       55 + (t.id::bigint * 7919 %% 45), t.user_id, t.team_id,
        %(author)s, t.closed_at, %(author)s, t.closed_at + interval '1 day'
   FROM aftersales_ticket t JOIN scale_d d ON d.id = t.id
  WHERE d.life = 'closed' AND d.g %% 5 = 0
@@ -590,9 +590,12 @@ def generate(env, ref, count, open_count):
         "SELECT count(*) FROM aftersales_ticket WHERE contract_id = ANY(%s)",
         [ref["contracts"].ids],
     )
-    if cr.fetchone()[0]:
+    done = cr.fetchone()[0]
+    if done >= count:
         print("tickets already generated: skipping", flush=True)
         return None
+    if done % CHUNK:
+        raise SystemExit(f"{done} tickets: not a whole number of chunks, start afresh")
     contracts = ref["contracts"]
     now = datetime.now().replace(microsecond=0)
     cr.execute(
@@ -670,8 +673,11 @@ def generate(env, ref, count, open_count):
     cr.commit()
     timings = {"tickets": 0.0, "events": 0.0}
     started = time.perf_counter()
-    cr.execute("SELECT setseed(0.16)")
-    for lo in range(1, count + 1, CHUNK):
+    # Each chunk commits on its own: an interrupted run goes on after the last one.
+    cr.execute("SELECT setseed(%s)", [0.16 + done / count / 10])
+    if done:
+        print(f"{done:,} tickets there already: going on", flush=True)
+    for lo in range(done + 1, count + 1, CHUNK):
         hi = min(lo + CHUNK - 1, count)
         chunk = dict(params, lo=lo, hi=hi)
         step = time.perf_counter()
