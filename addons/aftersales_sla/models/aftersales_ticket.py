@@ -295,13 +295,14 @@ class AftersalesTicket(models.Model):
 
     def init(self):
         # "The tickets of a contract" as a subquery (a period's clocks, breaches
-        # and KPIs of one contract; its ticket count): an index-only scan of the
-        # ids, without reading the contract's whole history from the table.
+        # and KPIs of one contract) and counted under the company rule (the
+        # contract form's counter): index-only scans, without reading the
+        # contract's whole history from the table.
         create_index(
             self.env.cr,
-            "aftersales_ticket_contract_id_id_idx",
+            "aftersales_ticket_contract_company_id_idx",
             self._table,
-            ["contract_id", "id"],
+            ["contract_id", "company_id", "id"],
         )
 
     # ------------------------------------------------------------------
