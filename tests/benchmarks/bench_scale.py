@@ -33,7 +33,6 @@ reported per size, with the ratio of the largest size to the smallest.
 import argparse
 import json
 import os
-import platform
 import signal
 import statistics
 import subprocess
@@ -602,7 +601,7 @@ def scale_section(runs):
         "Databases built by `tests/benchmarks/scale_generate.py` on a fresh install of "
         "the five addons: 1,000 contracts over five years, tickets spread evenly over "
         "them (the newest open: on track, at risk, overdue, breached, paused), their "
-        "SLA clocks, about ten sealed ledger events per ticket, the penalties of the "
+        "SLA clocks, about nine sealed ledger events per ticket, the penalties of the "
         "breaches and a satisfaction survey for one closed ticket in five; one large "
         "customer has about 5 % of the tickets. Each is measured through an Odoo "
         "server started with `--workers 2` (no cron), as the web client calls it "
@@ -650,6 +649,9 @@ def scale_section(runs):
             )
     if checks:
         lines += ["", "Checks of the generated data: " + "; ".join(checks) + "."]
+    for run in runs:
+        if run["generated"].get("note"):
+            lines += ["", f"{run['size']:,} tickets: {run['generated']['note']}"]
     header = "| screen |"
     rule = "|---|"
     for run in runs:
@@ -676,10 +678,8 @@ def scale_section(runs):
         f"Goals (issue #16): every screen under {GOAL_SCREEN_S * 1000:.0f} ms at the "
         f"95th percentile, PDFs under {GOAL_PDF_S:.0f} s, and under {GOAL_RATIO}x "
         f"the time at the smallest size. "
-        + ("All met." if met_all else "Not all met: see the rows marked NO."),
-        "",
-        f"Python {platform.python_version()}; server log of each run in "
-        "`.state/bench-scale-<database>.log`.",
+        + ("All met." if met_all else "Not all met: see the rows marked NO.")
+        + " Server log of each run: `.state/bench-scale-<database>.log`.",
     ]
     return "\n".join(lines)
 
