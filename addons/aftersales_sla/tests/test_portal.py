@@ -135,6 +135,28 @@ class TestPortal(HttpCase):
         self.assertIn(ticket.number, listing)
         self.assertNotIn(self.foreign_ticket.number, listing)
 
+    def test_the_open_list_keeps_resolved_tickets_and_all_adds_closed_ones(self):
+        Ticket = self.env["aftersales.ticket"]
+        running, resolved, closed = Ticket.create(
+            [{"name": f"Lock {n}", "partner_id": self.customer.id} for n in range(3)]
+        )
+        resolved.action_resolve()
+        closed.action_resolve()
+        closed.action_close()
+        self.assertEqual(
+            (running + resolved + closed).mapped("state"),
+            ["open", "resolved", "closed"],
+        )
+        self.authenticate("portal_li", "portal_li")
+        listing = self.url_open("/my/aftersales/tickets").text
+        self.assertIn(running.number, listing)
+        self.assertIn(resolved.number, listing)
+        self.assertNotIn(closed.number, listing)
+        everything = self.url_open("/my/aftersales/tickets?filterby=all").text
+        for ticket in (running, resolved, closed):
+            self.assertIn(ticket.number, everything)
+        self.assertNotIn(self.foreign_ticket.number, everything)
+
     def test_another_customers_contract_and_ticket_are_refused(self):
         self.authenticate("portal_li", "portal_li")
         count = self.env["aftersales.ticket"].search_count([])
