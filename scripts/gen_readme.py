@@ -31,7 +31,6 @@ tool fails on them too).
 
 import ast
 import hashlib
-import io
 import os
 import re
 import sys
@@ -279,15 +278,21 @@ def kept_digest(readme):
 
 
 def docutils_warnings(text):
-    """What docutils warns about ``text`` (Odoo logs it when it renders the
-    README on the Apps page), or ""."""
+    """The system messages docutils leaves in ``text``'s document tree, or "".
+    Odoo logs every one of them, of any level (even "Duplicate implicit target
+    name", an INFO), as a WARNING when it renders the README on the Apps page."""
     import docutils.core
+    from docutils import nodes
 
-    stream = io.StringIO()
-    docutils.core.publish_doctree(
-        text, settings_overrides={"warning_stream": stream, "report_level": 2}
+    doctree = docutils.core.publish_doctree(
+        text,
+        settings_overrides={
+            "report_level": 5,
+            "halt_level": 5,
+            "file_insertion_enabled": False,
+        },
     )
-    return stream.getvalue()
+    return "\n".join(node.astext() for node in doctree.findall(nodes.system_message))
 
 
 def main(argv):
