@@ -86,4 +86,9 @@
     "installable": True,
     "development_status": "Alpha",
     "maintainers": [],
+    # Read by the holiday import wizard (BUNDLED_CN_PATH), not loaded as data.
+    "oca_data_manual": [
+        "data/cn_public_holidays_2025.csv",
+        "data/cn_public_holidays_2026.csv",
+    ],
 }
