@@ -23,9 +23,9 @@
         "data/aftersales_ticket_data.xml",
         "data/aftersales_penalty_data.xml",
         "data/aftersales_penalty_product_data.xml",
+        "report/aftersales_report_layout.xml",
         "report/aftersales_event_chain_reports.xml",
         "report/aftersales_event_chain_templates.xml",
-        "report/aftersales_report_layout.xml",
         "report/aftersales_contract_reports.xml",
         "report/aftersales_contract_templates.xml",
         "report/aftersales_ticket_reports.xml",
@@ -86,4 +86,9 @@
     "installable": True,
     "development_status": "Alpha",
     "maintainers": [],
+    # Read by the holiday import wizard (BUNDLED_CN_PATH), not loaded as data.
+    "oca_data_manual": [
+        "data/cn_public_holidays_2025.csv",
+        "data/cn_public_holidays_2026.csv",
+    ],
 }

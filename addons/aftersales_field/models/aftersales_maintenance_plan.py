@@ -125,9 +125,7 @@ class AftersalesMaintenancePlan(models.Model):
         "aftersales.ticket", "maintenance_plan_id", string="Maintenance Tickets"
     )
     ticket_count = fields.Integer(compute="_compute_ticket_count")
-    next_due = fields.Date(
-        string="Next Due", compute="_compute_next_due", help="The earliest visit due."
-    )
+    next_due = fields.Date(compute="_compute_next_due", help="The earliest visit due.")
 
     @api.depends("all_units", "unit_ids", "contract_id")
     def _compute_unit_count(self):

@@ -51,7 +51,6 @@ class AftersalesAppointmentBook(models.TransientModel):
     )
     requested_by = fields.Selection(
         [("customer", "The Customer"), ("service", "The Service")],
-        string="Requested By",
         default="customer",
     )
     reason = fields.Char()

@@ -53,7 +53,6 @@ class AftersalesTicket(models.Model):
         help="The total of the ticket's posted customer invoices.",
     )
     amount_due = fields.Monetary(
-        string="Amount Due",
         compute="_compute_charges",
         currency_field="charges_currency_id",
         groups=MONEY_READERS,

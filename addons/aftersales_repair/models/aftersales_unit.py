@@ -82,7 +82,6 @@ class AftersalesUnit(models.Model):
     # Stored: searched and grouped on (in or out of warranty, the coverage of a
     # batch of tickets); recomputed when the product, contract or extensions change.
     product_warranty_end = fields.Date(
-        string="Product Warranty End",
         compute="_compute_product_warranty_end",
         store=True,
         help="Installation date plus the product's warranty months.",

@@ -82,9 +82,7 @@ class AftersalesErasureRequest(models.Model):
         help="The customer's request number, or how it came (letter, e-mail, "
         "hotline ticket...).",
     )
-    received_on = fields.Date(
-        string="Received On", required=True, default=fields.Date.context_today
-    )
+    received_on = fields.Date(required=True, default=fields.Date.context_today)
     legal_basis = fields.Selection(
         [("pipl", "PIPL (China)"), ("gdpr", "GDPR (EU)"), ("other", "Other")],
         required=True,

@@ -163,16 +163,13 @@ class AftersalesEvent(models.Model):
         selection="_selection_event_type", required=True, readonly=True, index=True
     )
     occurred_at = fields.Datetime(
-        string="Occurred At",
         required=True,
         readonly=True,
         index=True,
         help="When it happened in the business. May be earlier than the recording "
         "time (a report taken by phone), never later.",
     )
-    recorded_at = fields.Datetime(
-        string="Recorded At", required=True, readonly=True, index=True
-    )
+    recorded_at = fields.Datetime(required=True, readonly=True, index=True)
     author_id = fields.Many2one(
         "res.users", string="Author", required=True, readonly=True, ondelete="restrict"
     )
@@ -192,7 +189,6 @@ class AftersalesEvent(models.Model):
         "personal data token (docs/personal-data.md): the text is in the vault.",
     )
     reason_text = fields.Char(
-        string="Reason Text",
         compute="_compute_reason_text",
         help="The reason as typed, from the personal data vault; '(erased)' once "
         "an erasure or the retention period removed it.",

@@ -44,7 +44,7 @@ class AftersalesEventCheckpoint(models.Model):
         required=True, readonly=True, help="Sequence of the chain's head event."
     )
     hash = fields.Char(required=True, readonly=True)
-    signed_at = fields.Datetime(string="Signed At", required=True, readonly=True)
+    signed_at = fields.Datetime(required=True, readonly=True)
     signed_at_epoch = fields.Integer(required=True, readonly=True)
     signature = fields.Char(required=True, readonly=True)
     key_fingerprint = fields.Char(string="Key", required=True, readonly=True)

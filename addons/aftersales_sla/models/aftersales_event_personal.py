@@ -65,7 +65,7 @@ class AftersalesEventPersonal(models.Model):
     )
     value = fields.Text(readonly=True, help="The personal value, until erased.")
     salt = fields.Char(readonly=True, help="The random salt of the digest.")
-    erased_at = fields.Datetime(string="Erased At", readonly=True, index=True)
+    erased_at = fields.Datetime(readonly=True, index=True)
     erasure_event_id = fields.Many2one(
         "aftersales.event",
         string="Erasure Event",

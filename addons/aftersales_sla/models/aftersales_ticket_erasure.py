@@ -20,7 +20,6 @@ class AftersalesTicket(models.Model):
     _inherit = "aftersales.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     personal_data_erased_at = fields.Datetime(
-        string="Personal Data Erased At",
         readonly=True,
         copy=False,
         index="btree_not_null",

@@ -5,7 +5,6 @@ class AftersalesTicketTimeline(models.Model):
     _inherit = "aftersales.ticket.timeline"  # pylint: disable=consider-merging-classes-inherited
 
     reason_text = fields.Char(
-        string="Reason Text",
         compute="_compute_reason_text",
         help="The reason as typed (from the ledger's personal data vault), or "
         "'(erased)'.",

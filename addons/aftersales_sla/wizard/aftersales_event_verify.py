@@ -25,7 +25,6 @@ class AftersalesEventVerify(models.TransientModel):
         "that the ledger still holds what each one signed.",
     )
     checkpoint_file = fields.Binary(
-        string="Checkpoint File",
         help="Or upload a text file holding checkpoints.",
     )
     checkpoint_filename = fields.Char()

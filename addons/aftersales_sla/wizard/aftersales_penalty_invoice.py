@@ -25,9 +25,7 @@ class AftersalesPenaltyInvoice(models.TransientModel):
         required=True,
         default="credit_note",
     )
-    post = fields.Boolean(
-        string="Post", help="Post the credit notes at once (else left in draft)."
-    )
+    post = fields.Boolean(help="Post the credit notes at once (else left in draft).")
     company_id = fields.Many2one("res.company", compute="_compute_invoice_domain")
     partner_id = fields.Many2one("res.partner", compute="_compute_invoice_domain")
     currency_id = fields.Many2one("res.currency", compute="_compute_invoice_domain")

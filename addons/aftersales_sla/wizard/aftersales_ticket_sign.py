@@ -10,7 +10,6 @@ class AftersalesTicketSign(models.TransientModel):
 
     ticket_id = fields.Many2one("aftersales.ticket", required=True, readonly=True)
     signed_by = fields.Char(
-        string="Signed By",
         help="The customer's representative who signs the service report.",
     )
     signature = fields.Binary(help="The customer's signature.")

@@ -37,7 +37,7 @@ class AftersalesKpiLine(models.Model):
         default="na",
         index=True,
     )
-    previous_value = fields.Float(string="Previous Value", digits=(16, 2))
+    previous_value = fields.Float(digits=(16, 2))
     has_previous = fields.Boolean()
     trend = fields.Selection(
         [
