@@ -20,9 +20,11 @@ if [ -z "${SKIP_LINT:-}" ]; then  # SKIP_LINT=1: a developer's quicker loop; CI 
     # OCA's checks (.pre-commit-config.yaml): oca-checks-odoo-module, oca-checks-po,
     # pylint-odoo (mandatory rc must pass, optional rc reported), ruff, ruff-format,
     # README.rst generation and the generic pre-commit-hooks. The hooks' environments
-    # live under .state (CI caches it); no git hook is installed.
+    # are built once per machine from PyPI (several minutes) and kept in pre-commit's
+    # user cache, so a fresh clone (CI's) reuses them; no git hook is installed.
     log "lint: pre-commit run --all-files"
-    PRE_COMMIT_HOME="$STATE_DIR/pre-commit" "$VENV/bin/pre-commit" run --all-files \
+    PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/pre-commit}" \
+        "$VENV/bin/pre-commit" run --all-files \
         --show-diff-on-failure --color=never
 fi
 
