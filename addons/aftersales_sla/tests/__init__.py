@@ -29,3 +29,4 @@ from . import test_tours_first_hour_office
 from . import test_technician
 from . import test_portal_first_hour
 from . import test_tours_first_hour_field
+from . import test_ledger_replica
