@@ -30,7 +30,7 @@
 # losing nothing. Takes about 10 minutes (the first run also creates the database).
 #
 # Environment: CLUSTER_DB (aftersales_cluster), LOAD_CLIENTS (8), LOAD_SECONDS (60),
-# DUE_CLOCKS (1000) and CRON_ROUNDS (5) for the cron checks, KILL_CLOCKS (3000),
+# DUE_CLOCKS (500) and CRON_ROUNDS (5) for the cron checks, KILL_CLOCKS (1500),
 # KEEP_CLUSTER=1 (do not tear down after the checks).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$PROJECT_DIR"
@@ -323,10 +323,10 @@ cmd_check() {
         --seconds "${LOAD_SECONDS:-60}" --output "$CLUSTER_DIR/throughput.json" || failed=1
 
     log "check 3/5: every aftersales scheduled action on both servers at once"
-    $LOAD crons "${common[@]}" --due "${DUE_CLOCKS:-1000}" --rounds "${CRON_ROUNDS:-5}" || failed=1
+    $LOAD crons "${common[@]}" --due "${DUE_CLOCKS:-500}" --rounds "${CRON_ROUNDS:-5}" || failed=1
 
     log "check 4/5: a server killed in the middle of an SLA watch batch"
-    $LOAD kill "${common[@]}" --due "${KILL_CLOCKS:-3000}" \
+    $LOAD kill "${common[@]}" --due "${KILL_CLOCKS:-1500}" \
         --pidfile1 "$(server_pidfile 1)" --pidfile2 "$(server_pidfile 2)" \
         --log1 "$(server_log 1)" --log2 "$(server_log 2)" || failed=1
     # Whichever server was killed comes back for the final checks.

@@ -350,17 +350,36 @@ def aftersales_crons(args):
 
 
 def wake_crons(args, cron_ids):
-    """Make the crons due now and wake the cron workers of both servers (a job
-    running now is left alone: its row is locked by the worker running it)."""
+    """Trigger the crons now (as ``ir.cron._trigger`` does: a trigger row, which a
+    job running at the moment keeps for its next run) and wake the cron workers
+    of both servers."""
     with connect(args, args.primary_port) as connection:
         query(
             connection,
-            """UPDATE ir_cron SET nextcall = now() AT TIME ZONE 'UTC'
-                WHERE id IN (SELECT id FROM ir_cron WHERE id = ANY(%s) AND active
-                               FOR NO KEY UPDATE SKIP LOCKED)""",
+            """INSERT INTO ir_cron_trigger
+                   (cron_id, call_at, create_uid, create_date, write_uid, write_date)
+               SELECT id, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC', 1,
+                      now() AT TIME ZONE 'UTC'
+                 FROM ir_cron WHERE id = ANY(%s) AND active""",
             [list(cron_ids)],
         )
         query(connection, "SELECT pg_notify('cron_trigger', %s)", [args.db])
+
+
+def wait_booked(args, label, cron_ids, stalled=300):
+    """Wait until no clock of ``label`` is due any more, waking the cron workers
+    now and then; give up when nothing was booked for ``stalled`` seconds (a
+    batch takes a minute or more on a loaded machine)."""
+    left = still_due(args, label)
+    progress_at = time.monotonic()
+    while left and time.monotonic() - progress_at < stalled:
+        wake_crons(args, cron_ids)
+        time.sleep(5)
+        now_left = still_due(args, label)
+        if now_left < left:
+            progress_at = time.monotonic()
+        left = now_left
+    return left
 
 
 def verify_on(url, args):
@@ -517,6 +536,9 @@ def load_run(args, urls, customer):
         "requests_per_s": round(3 * done[0] / elapsed, 2),
         "errors": len(errors),
         "errors_sample": errors[:3],
+        # The machine's load at the end: the servers share its cores with
+        # PostgreSQL, the clients and whatever else runs.
+        "load_average_1m": round(os.getloadavg()[0], 1),
     }
     for name, values in latencies.items():
         result[f"{name}_p50_ms"] = (
@@ -601,11 +623,7 @@ def cmd_crons(args):
             thread.join()
     user_thread.join()
     # Until the last due clock is booked (by whichever server's cron worker).
-    for _attempt in range(300):
-        if not still_due(args, label):
-            break
-        wake_crons(args, cron_ids)
-        time.sleep(1)
+    wait_booked(args, label, cron_ids)
     problems, state = double_booking(args, label)
     verified = verify_on(args.url2, args)
     result = {
@@ -656,7 +674,7 @@ def cmd_kill(args):
     wake_crons(args, watch)
     runner = runner_pid = None
     started = time.monotonic()
-    while runner is None and time.monotonic() - started < 180:
+    while runner is None and time.monotonic() - started < 300:
         for number, path in logs.items():
             with path.open(encoding="utf-8", errors="replace") as handle:
                 handle.seek(offsets[number])
@@ -681,12 +699,7 @@ def cmd_kill(args):
     killed_at = booked
     # The survivor's cron worker takes the job over (woken now and then).
     survivor = 2 if runner == 1 else 1
-    for attempt in range(600):
-        if not still_due(args, label):
-            break
-        if attempt % 20 == 0:
-            wake_crons(args, watch)
-        time.sleep(0.5)
+    wait_booked(args, label, watch)
     problems, state = double_booking(args, label)
     verified = verify_on(args.url2 if survivor == 2 else args.url1, args)
     result = {
