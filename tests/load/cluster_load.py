@@ -368,17 +368,18 @@ def wake_crons(args, cron_ids):
 
 def wait_booked(args, label, cron_ids, stalled=300):
     """Wait until no clock of ``label`` is due any more, waking the cron workers
-    now and then; give up when nothing was booked for ``stalled`` seconds (a
-    batch takes a minute or more on a loaded machine)."""
-    left = still_due(args, label)
+    now and then; give up when no clock at all (the watch books the oldest
+    deadlines first, earlier runs' included) was booked for ``stalled`` seconds
+    (a batch takes a minute or more on a loaded machine)."""
+    left, left_all = still_due(args, label), still_due(args, "")
     progress_at = time.monotonic()
     while left and time.monotonic() - progress_at < stalled:
         wake_crons(args, cron_ids)
         time.sleep(5)
-        now_left = still_due(args, label)
-        if now_left < left:
+        now_left, now_all = still_due(args, label), still_due(args, "")
+        if now_left < left or now_all < left_all:
             progress_at = time.monotonic()
-        left = now_left
+        left, left_all = now_left, now_all
     return left
 
 
