@@ -667,11 +667,17 @@ class AftersalesEvent(models.Model):
         self.env["aftersales.event.chain"]._cron_seal_ledger()
 
     @api.model
+    @api.readonly
     def verify_ledger(self, chain=None, page_size=20000, checkpoints=None):
         """Recompute every hash of the ledger in order and check its signed
         checkpoints (with ``checkpoints``: text holding tokens pasted from printed
         documents); see ``aftersales.event.chain._verify_ledger`` for the result,
-        which names every break with its cause."""
+        which names every break with its cause.
+
+        Read-only: called over the web client's JSON-RPC (``/web/dataset/call_kw``)
+        it runs on a read-only cursor, on the streaming replica when the server has
+        one (``db_replica_host``/``db_replica_port``); it writes nothing (recording a
+        result on the chains is ``action_verify``'s, on the primary)."""
         return self.env["aftersales.event.chain"]._verify_ledger(
             chain, page_size, checkpoints=checkpoints
         )

@@ -26,6 +26,7 @@ class AftersalesEvent(models.Model):
             )
 
     @api.model
+    @api.readonly
     def verify_ledger(self, chain=None, page_size=20000, checkpoints=None):
         self._check_verify_rights()
         return super().verify_ledger(

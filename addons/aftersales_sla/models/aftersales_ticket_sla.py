@@ -845,6 +845,42 @@ class AftersalesTicketSla(models.Model):
             [line_id for line_id, ticket_id in rows if ticket_id in tickets]
         )
 
+    def _watch_book(self, now):
+        """Book the breaches of these due clocks (locked by ``_lock_due``) and
+        assess their penalties, all or nothing. Returns the clocks booked.
+
+        Another transaction (a milestone on one of the tickets, an assessment on
+        the same contract, on any server) may have changed a row this batch
+        needs after this transaction's snapshot: under REPEATABLE READ that is a
+        serialization failure. The batch is then rolled back to its savepoint,
+        nothing of it is booked, and the watch is triggered again at once: a
+        fresh transaction books it (the clocks stay due until then), instead of
+        the scheduled action failing until its next interval.
+        """
+        try:
+            with self.env.cr.savepoint(), quiet_sql():
+                # The events carry the metric: appending them re-projects the
+                # tickets, which marks the clocks breached at their deadline.
+                token = _BOOKING.set(True)
+                try:
+                    events = self._append_breach_events(
+                        "deadline", self.env._("Detected by the SLA watch")
+                    )
+                finally:
+                    _BOOKING.reset(token)
+                for line, event in zip(self, events, strict=True):
+                    line.breach_event_id = event
+                self._on_breached()
+                self.env.flush_all()
+        except psycopg2.errors.SerializationFailure:
+            cron = self.env.ref(
+                "aftersales_sla.ir_cron_aftersales_sla_watch", raise_if_not_found=False
+            )
+            if cron:
+                cron.sudo()._trigger(now)
+            return self.browse()
+        return self
+
     @api.model
     def _count_due(self, column, now, unwarned=False):
         self.env.flush_all()
@@ -879,19 +915,7 @@ class AftersalesTicketSla(models.Model):
         lines = self._lock_due("deadline", now, batch_size)
         booked = self.browse()
         if lines:
-            # The events carry the metric: appending them re-projects the tickets,
-            # which marks the clocks breached at their deadline.
-            token = _BOOKING.set(True)
-            try:
-                events = lines._append_breach_events(
-                    "deadline", self.env._("Detected by the SLA watch")
-                )
-            finally:
-                _BOOKING.reset(token)
-            for line, event in zip(lines, events, strict=True):
-                line.breach_event_id = event
-            booked = lines
-            booked._on_breached()
+            booked = lines._watch_book(now)
         warned = self._lock_due(
             "warning_at", now, batch_size, unwarned=True
         )._send_warnings()

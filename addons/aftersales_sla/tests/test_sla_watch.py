@@ -5,6 +5,7 @@ import uuid
 from datetime import date, timedelta
 from unittest.mock import patch
 
+import psycopg2.errors
 from freezegun import freeze_time
 
 from odoo import fields
@@ -80,6 +81,38 @@ class TestSlaWatch(TicketCase):
             second = self.env["aftersales.ticket.sla"]._cron_sla_watch(batch_size=4)
             self.assertEqual(len(second["breached"].ticket_id), 2)
             self.assertEqual(second["remaining"], 0)
+        for ticket in tickets:
+            self.assertEqual(len(self.breach_events(ticket)), 1)
+
+    def test_a_batch_in_conflict_is_left_to_a_fresh_transaction(self):
+        # Another transaction (a milestone, an assessment on the same contract, on
+        # any server) changed a row of the batch after this one began: nothing of
+        # the batch is booked here, no failed run, the watch is triggered again.
+        with freeze_time("2026-11-20 13:05:00"):
+            tickets = self.Ticket.create(
+                [{"name": f"C{n}", "partner_id": self.customer.id} for n in range(3)]
+            )
+        cron = self.env.ref("aftersales_sla.ir_cron_aftersales_sla_watch")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "=", cron.id)])
+        Sla = type(self.env["aftersales.ticket.sla"])
+        conflict = psycopg2.errors.SerializationFailure(
+            "could not serialize access due to concurrent update"
+        )
+        with freeze_time(shanghai(2026, 11, 22, 9, 0)):
+            with patch.object(Sla, "_on_breached", side_effect=conflict):
+                result = self.env["aftersales.ticket.sla"]._cron_sla_watch()
+            self.assertFalse(result["breached"])
+            self.assertGreaterEqual(result["remaining"], 3)
+            self.env.invalidate_all()
+            responses = tickets.sla_ids.filtered(lambda line: line.metric == "response")
+            self.assertEqual(set(responses.mapped("state")), {"running"})
+            self.assertFalse(responses.breach_event_id)
+            for ticket in tickets:
+                self.assertFalse(self.breach_events(ticket))
+            self.assertTrue(Trigger.search([("cron_id", "=", cron.id)]) - before)
+            again = self.env["aftersales.ticket.sla"]._cron_sla_watch()
+        self.assertEqual(again["breached"].ticket_id, tickets)
         for ticket in tickets:
             self.assertEqual(len(self.breach_events(ticket)), 1)
 
