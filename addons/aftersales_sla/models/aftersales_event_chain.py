@@ -26,7 +26,9 @@ its vault entry; erased values are counted, not breaks (docs/personal-data.md).
 """
 
 import logging
+import random
 import threading
+import time
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from functools import partial
@@ -37,6 +39,10 @@ import psycopg2.errors
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import (
+    MAX_TRIES_ON_CONCURRENCY_FAILURE,
+    PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
+)
 from odoo.sql_db import db_connect
 from odoo.tools import config
 
@@ -354,8 +360,29 @@ class AftersalesEventChain(models.Model):
         # sudo: the scheduled verification reads every chain (both calls)
         chains = self.sudo().search([])
         result = self.sudo()._verify_ledger(chains)
-        chains._record_verification(result)
+        try:
+            with self.env.cr.savepoint(), quiet_sql():
+                chains._record_verification(result)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            # The sealer moved a chain's head while the verification read its
+            # snapshot: this (repeatable read) transaction may no longer write the
+            # chain row. The result goes in new short transactions, retried.
+            self._record_verification_apart(chains.ids, result)
         return result
+
+    @api.model
+    def _record_verification_apart(self, chain_ids, result):
+        for attempt in range(1, MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
+            try:
+                with self.env.registry.cursor() as cr, quiet_sql():
+                    self.with_env(self.env(cr=cr)).browse(
+                        chain_ids
+                    )._record_verification(result)
+                return
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                if attempt == MAX_TRIES_ON_CONCURRENCY_FAILURE:
+                    raise
+                time.sleep(random.uniform(0.0, 0.2 * 2**attempt))
 
     # ------------------------------------------------------------------
     # Sealing

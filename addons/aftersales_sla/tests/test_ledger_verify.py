@@ -1,4 +1,7 @@
 import subprocess
+from unittest.mock import patch
+
+import psycopg2.errors
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -42,6 +45,34 @@ class TestLedgerVerify(LedgerCase):
         cron.method_direct_trigger()
         self.assertEqual(self.chain.last_verification_state, "ok")
         self.assertFalse(self.chain.activity_ids)
+
+    def test_daily_action_records_its_result_when_the_sealer_moved_the_chain(self):
+        # The sealer (another worker) moved the chain's head while the daily
+        # verification read its snapshot: the run does not fail, its result is
+        # recorded in a transaction of its own.
+        Chain = type(self.env["aftersales.event.chain"])
+        record = Chain._record_verification
+        calls = []
+
+        def conflict_once(chains, result):
+            calls.append(chains.env.cr)
+            if len(calls) == 1:
+                raise psycopg2.errors.SerializationFailure(
+                    "could not serialize access due to concurrent update"
+                )
+            return record(chains, result)
+
+        # A new cursor is one on the test's transaction (as in HttpCase).
+        self.registry.enter_test_mode(self.env.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        with patch.object(Chain, "_record_verification", conflict_once):
+            result = self.env["aftersales.event.chain"]._cron_verify_ledger()
+        self.assertTrue(result["ok"])
+        self.assertEqual(len(calls), 2)
+        self.assertIsNot(calls[1], self.env.cr, "recorded in another transaction")
+        self.chain.invalidate_recordset()
+        self.assertEqual(self.chain.last_verification_state, "ok")
+        self.assertTrue(self.chain.last_verified_at)
 
     def test_pasted_text_without_checkpoint_is_refused(self):
         wizard = (
