@@ -72,7 +72,11 @@ class TestTranslations(TransactionCase):
                 for term in simplified
                 if len(re.sub(r"<[^>]+>|%(?:\([a-z_]+\))?[sdr]|\s", "", term)) > 40
             ]
+            # A report's file-name expression (print_report_name) is code: it stays
+            # as written in both.
             same = [
-                term for term in long_terms if simplified[term] == traditional.get(term)
+                term
+                for term in long_terms
+                if simplified[term] == traditional.get(term) != term
             ]
             self.assertEqual(same, [], module)
