@@ -319,11 +319,13 @@ def screens(manager, portal, ids):
                         lazy=False,
                     )
                 )
+                # What the pivot view asks at first: rows by month, columns by
+                # state (aftersales_penalty_view_pivot).
                 for groupby in (
                     [],
-                    ["contract_id"],
                     ["assessed_at:month"],
-                    ["contract_id", "assessed_at:month"],
+                    ["state"],
+                    ["assessed_at:month", "state"],
                 )
             ]
         )
@@ -645,7 +647,14 @@ def scale_section(runs):
                 f"{run['size']:,}: {check['sample']} tickets recomputed by the ORM, "
                 f"{check['difference_count']} differences; ledger "
                 f"{'verified' if check['ledger_ok'] else 'BROKEN'} "
-                f"({check['ledger_checked']:,} events, {check['verify_s']:.0f} s)"
+                f"({check['ledger_checked']:,} events, {check['verify_s']:.0f} s"
+                + (
+                    f", resident memory {check['verify_rss_start_mib']:.0f} MiB "
+                    f"before, {check['verify_rss_peak_mib']:.0f} MiB at most"
+                    if "verify_rss_peak_mib" in check
+                    else ""
+                )
+                + ")"
             )
     if checks:
         lines += ["", "Checks of the generated data: " + "; ".join(checks) + "."]

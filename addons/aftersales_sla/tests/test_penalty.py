@@ -1,6 +1,7 @@
 """Penalties: every clause type with concrete numbers, caps, back-to-back
 contracts, disputes, and who may do what."""
 
+import re
 from datetime import date
 
 from freezegun import freeze_time
@@ -100,6 +101,44 @@ class TestPenaltyRules(PenaltyCase):
         with freeze_time(shanghai(2026, 11, 22, 10, 0)):
             self.env["aftersales.ticket.sla"]._cron_sla_watch()
         self.assertEqual(self.Penalty.search_count([("ticket_id", "=", ticket.id)]), 2)
+
+    def test_pivot_opens_on_months_by_state(self):
+        """The accountant's pivot opens on months (rows) by state (columns): its
+        first screen has a row per month of history, not one per contract and
+        month (which grows with contracts x years and took seconds at size)."""
+        self.make_contract(
+            [
+                {
+                    "name": "Fixed",
+                    "rule_type": "fixed",
+                    "amount": 500,
+                    "metric": "response",
+                }
+            ]
+        )
+        first, second = self.breach_response(), self.breach_response(name="Again")
+        self.Penalty.search([("ticket_id", "=", second.id)]).with_user(
+            self.manager
+        ).action_confirm()
+        arch = self.Penalty.with_user(self.accountant).get_views([(False, "pivot")])[
+            "views"
+        ]["pivot"]["arch"]
+        rows = re.findall(r'<field name="(\w+)" interval="(\w+)" type="row"', arch)
+        cols = re.findall(r'<field name="(\w+)" type="col"', arch)
+        self.assertEqual((rows, cols), ([("assessed_at", "month")], ["state"]))
+        groups = self.Penalty.with_user(self.accountant).read_group(
+            [("ticket_id", "in", (first | second).ids)],
+            ["amount:sum"],
+            ["assessed_at:month", "state"],
+            lazy=False,
+        )
+        self.assertEqual(
+            sorted((g["assessed_at:month"], g["state"], g["amount"]) for g in groups),
+            [
+                ("November 2026", "assessed", 500.0),
+                ("November 2026", "confirmed", 500.0),
+            ],
+        )
 
     def test_per_hour_clause_is_final_at_the_milestone(self):
         self.make_contract(
