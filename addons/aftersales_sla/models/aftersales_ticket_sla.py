@@ -716,17 +716,24 @@ class AftersalesTicketSla(models.Model):
         )
         if not lines:
             return lines
+        lines._record_breaches(
+            "breached_at", self.env._("SLA breach recorded by the service ledger")
+        )
+        return lines
+
+    def _record_breaches(self, moment_field, reason):
+        """Append the breach events of these clocks (dated at ``moment_field``),
+        link each clock to its event and run the breach consequences (penalties,
+        notifications): what booking a breach is, for the projection and the
+        SLA watch alike."""
         token = _BOOKING.set(True)
         try:
-            events = lines._append_breach_events(
-                "breached_at", self.env._("SLA breach recorded by the service ledger")
-            )
+            events = self._append_breach_events(moment_field, reason)
         finally:
             _BOOKING.reset(token)
-        for line, event in zip(lines, events, strict=True):
+        for line, event in zip(self, events, strict=True):
             line.breach_event_id = event
-        lines._on_breached()
-        return lines
+        self._on_breached()
 
     def _append_breach_events(self, moment_field, reason):
         """One ``sla.breached`` event per line, dated at its ``moment_field``
@@ -861,16 +868,9 @@ class AftersalesTicketSla(models.Model):
             with self.env.cr.savepoint(), quiet_sql():
                 # The events carry the metric: appending them re-projects the
                 # tickets, which marks the clocks breached at their deadline.
-                token = _BOOKING.set(True)
-                try:
-                    events = self._append_breach_events(
-                        "deadline", self.env._("Detected by the SLA watch")
-                    )
-                finally:
-                    _BOOKING.reset(token)
-                for line, event in zip(self, events, strict=True):
-                    line.breach_event_id = event
-                self._on_breached()
+                self._record_breaches(
+                    "deadline", self.env._("Detected by the SLA watch")
+                )
                 self.env.flush_all()
         except psycopg2.errors.SerializationFailure:
             cron = self.env.ref(
