@@ -44,6 +44,7 @@ The timings go to a JSON file beside the database's other benchmark state, read 
 import argparse
 import json
 import os
+import threading
 import time
 from datetime import datetime, timedelta
 
@@ -763,8 +764,10 @@ def check(env, sample=300):
         if stored[ticket.id][index] != ticket[name]
     ]
     cr.rollback()  # the recomputed values are not written
+    sampler = RssSampler()
     started = time.perf_counter()
-    result = env["aftersales.event"].verify_ledger()
+    with sampler:
+        result = env["aftersales.event"].verify_ledger()
     verify_s = time.perf_counter() - started
     cr.rollback()
     return {
@@ -774,7 +777,44 @@ def check(env, sample=300):
         "ledger_ok": bool(result["ok"]),
         "ledger_checked": result.get("checked"),
         "verify_s": verify_s,
+        "verify_rss_start_mib": sampler.start / 1024,
+        "verify_rss_peak_mib": sampler.peak / 1024,
     }
+
+
+def _rss_kib():
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class RssSampler:
+    """This process's resident memory at the start of a block and its highest
+    value during it (sampled every 20 ms on a thread): how much a verification
+    of the whole ledger holds, whatever the ledger's size."""
+
+    def __init__(self, interval=0.02):
+        self.interval = interval
+        self.start = self.peak = 0
+        self._stop = threading.Event()
+        self._thread = None
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            self.peak = max(self.peak, _rss_kib())
+
+    def __enter__(self):
+        self.start = self.peak = _rss_kib()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_kib())
 
 
 def main():
