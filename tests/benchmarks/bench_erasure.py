@@ -20,7 +20,6 @@ attachments erased) is checked against the generator before any timing is
 reported.
 """
 
-import argparse
 import os
 import sys
 import time
@@ -250,28 +249,7 @@ def run(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--rc", default=os.environ.get("ODOO_RC"))
-    parser.add_argument("--erasure-sizes", default="10000")
-    parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--output")
-    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
-    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--profile", help="child only: write a cProfile of the execution here"
-    )
-    args = parser.parse_args()
-    if args.child:
-        tickets.run_scenario(CHILDREN, args)
-        return
-    if not (args.rc and args.output):
-        parser.error("--rc (or ODOO_RC) and --output are needed")
-    args.sizes = [int(size) for size in args.erasure_sizes.split(",")]
-    results = run(args)
-    report.write(args.output, {"erasure": section(results)})
+    tickets.scenario_main(__doc__, CHILDREN, "erasure", "10000", run, section, rounds=1)
 
 
 if __name__ == "__main__":

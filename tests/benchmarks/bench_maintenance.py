@@ -29,7 +29,6 @@ The counts (tickets generated, rows advanced, clocks due at the end of the due d
 are checked before any timing is reported.
 """
 
-import argparse
 import os
 import statistics
 import sys
@@ -338,31 +337,15 @@ def run(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    tickets.scenario_main(
+        __doc__,
+        CHILDREN,
+        "maintenance",
+        "10000,100000",
+        run,
+        report.maintenance_section,
+        rounds=3,
     )
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--rc", default=os.environ.get("ODOO_RC"))
-    parser.add_argument("--maintenance-sizes", default="10000,100000")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--output")
-    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
-    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--profile", help="child only: write a cProfile of the timed region here"
-    )
-    args = parser.parse_args()
-    if args.child:
-        tickets.run_scenario(CHILDREN, args)
-        return
-    if not args.rc:
-        parser.error("--rc (or ODOO_RC) is needed")
-    args.sizes = [int(size) for size in args.maintenance_sizes.split(",")]
-    results = run(args)
-    if args.output:
-        report.write(args.output, {"maintenance": report.maintenance_section(results)})
-    else:
-        print(report.maintenance_section(results))
 
 
 if __name__ == "__main__":

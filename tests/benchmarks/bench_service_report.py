@@ -358,32 +358,18 @@ def run(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    tickets.scenario_main(
+        __doc__,
+        CHILDREN,
+        "service-report",
+        "1000",
+        run,
+        section,
+        extra=[
+            (("--pdf-sample",), {"type": int, "default": PDF_SAMPLE}),
+            (("--mode",), {"choices": ("html", "pdf"), "help": argparse.SUPPRESS}),
+        ],
     )
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--rc", default=os.environ.get("ODOO_RC"))
-    parser.add_argument("--service-report-sizes", default="1000")
-    parser.add_argument("--pdf-sample", type=int, default=PDF_SAMPLE)
-    parser.add_argument("--output")
-    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
-    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--mode", choices=("html", "pdf"), help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--profile", help="child only: write a cProfile of the timed region here"
-    )
-    args = parser.parse_args()
-    if args.child:
-        tickets.run_scenario(CHILDREN, args)
-        return
-    if not args.rc:
-        parser.error("--rc (or ODOO_RC) is needed")
-    args.sizes = [int(size) for size in args.service_report_sizes.split(",")]
-    results = run(args)
-    if args.output:
-        report.write(args.output, {"service-report": section(results)})
-    else:
-        print(section(results))
 
 
 if __name__ == "__main__":

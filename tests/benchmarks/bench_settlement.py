@@ -22,7 +22,6 @@ checked against the generator (jobs, lines, totals, penalties, bill total)
 before any timing is reported.
 """
 
-import argparse
 import os
 import sys
 from datetime import date, datetime, timedelta
@@ -311,28 +310,15 @@ def run(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    tickets.scenario_main(
+        __doc__,
+        CHILDREN,
+        "settlement",
+        "10000,100000",
+        run,
+        report.settlement_section,
+        rounds=1,
     )
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--rc", default=os.environ.get("ODOO_RC"))
-    parser.add_argument("--settlement-sizes", default="10000,100000")
-    parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--output")
-    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
-    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--profile", help="child only: write a cProfile of Compute here"
-    )
-    args = parser.parse_args()
-    if args.child:
-        tickets.run_scenario(CHILDREN, args)
-        return
-    if not (args.rc and args.output):
-        parser.error("--rc (or ODOO_RC) and --output are needed")
-    args.sizes = [int(size) for size in args.settlement_sizes.split(",")]
-    results = run(args)
-    report.write(args.output, {"settlement": report.settlement_section(results)})
 
 
 if __name__ == "__main__":

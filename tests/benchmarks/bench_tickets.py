@@ -443,6 +443,49 @@ def run_scenario(children, args):
     print("RESULT " + json.dumps(result), flush=True)
 
 
+def scenario_main(
+    description, children, key, sizes, run, section, rounds=None, extra=()
+):
+    """The command line of a scenario benchmark (maintenance, settlement, service
+    reports, erasure): as a child (``--child``), run one scenario and print its
+    result; as the parent, ``run`` the sizes given by ``--<key>-sizes`` and write
+    ``section`` of the results to ``--output`` (docs/benchmarks.md, section
+    ``key``) or print it.
+
+    :param rounds: the default of ``--rounds`` (None: the benchmark has none).
+    :param extra: more options, ``(names, keyword arguments)`` of add_argument.
+    """
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--rc", default=os.environ.get("ODOO_RC"))
+    parser.add_argument(f"--{key}-sizes", default=sizes)
+    if rounds is not None:
+        parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--output")
+    parser.add_argument("--child", choices=sorted(children), help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile", help="child only: write a cProfile of the timed region here"
+    )
+    for names, options in extra:
+        parser.add_argument(*names, **options)
+    args = parser.parse_args()
+    if args.child:
+        run_scenario(children, args)
+        return
+    if not args.rc:
+        parser.error("--rc (or ODOO_RC) is needed")
+    chosen = getattr(args, f"{key.replace('-', '_')}_sizes")
+    args.sizes = [int(size) for size in chosen.split(",")]
+    text = section(run(args))
+    if args.output:
+        report.write(args.output, {key: text})
+    else:
+        print(text)
+
+
 def median_round(rounds, *keys):
     """The round whose total (``elapsed_s``) is the median, with the medians of
     ``elapsed_s`` and ``keys`` over all rounds and every round's total."""
