@@ -226,26 +226,17 @@ def section(results):
 
 
 def run(args):
-    results = []
-    for size in args.sizes:
-        rounds = []
-        for _round in range(args.rounds):
-            result = tickets.spawn(
-                "erasure_run",
-                args.rc,
-                args.db,
-                n=size,
-                script=os.path.abspath(__file__),
-            )
-            check(result, size)
-            print(
-                f"erasure: {size} tickets: execute {result['execute_s']:.2f} s "
-                f"({result['execute_queries']} queries)",
-                flush=True,
-            )
-            rounds.append(result)
-        results.append(tickets.median_round(rounds, "execute_s"))
-    return {"rounds": args.rounds, "sizes": results}
+    return tickets.spawn_rounds(
+        args,
+        "erasure_run",
+        os.path.abspath(__file__),
+        check,
+        lambda size, result: (
+            f"erasure: {size} tickets: execute {result['execute_s']:.2f} s "
+            f"({result['execute_queries']} queries)"
+        ),
+        "execute_s",
+    )
 
 
 def main():

@@ -287,26 +287,16 @@ def check(result, size):
 
 
 def run(args):
-    results = []
-    for size in args.sizes:
-        rounds = []
-        for _round in range(args.rounds):
-            result = tickets.spawn(
-                "settlement_run",
-                args.rc,
-                args.db,
-                n=size,
-                script=os.path.abspath(__file__),
-            )
-            check(result, size)
-            print(
-                f"settlement: {size} jobs: compute {result['compute_s']:.2f} s, "
-                f"confirm {result['confirm_s']:.2f} s, bill {result['bill_s']:.2f} s",
-                flush=True,
-            )
-            rounds.append(result)
-        results.append(tickets.median_round(rounds))
-    return {"rounds": args.rounds, "sizes": results}
+    return tickets.spawn_rounds(
+        args,
+        "settlement_run",
+        os.path.abspath(__file__),
+        check,
+        lambda size, result: (
+            f"settlement: {size} jobs: compute {result['compute_s']:.2f} s, "
+            f"confirm {result['confirm_s']:.2f} s, bill {result['bill_s']:.2f} s"
+        ),
+    )
 
 
 def main():

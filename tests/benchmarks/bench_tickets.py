@@ -486,6 +486,24 @@ def scenario_main(
         print(text)
 
 
+def spawn_rounds(args, child, script, check, describe, *keys):
+    """For each of ``args.sizes``: ``args.rounds`` runs of the scenario ``child``
+    of ``script``, each in a fresh process, checked (``check(result, size)``
+    raises on a wrong result) and described on stdout (``describe(size,
+    result)``); the median round of each size (:func:`median_round` of ``keys``).
+    """
+    results = []
+    for size in args.sizes:
+        rounds = []
+        for _round in range(args.rounds):
+            result = spawn(child, args.rc, args.db, n=size, script=script)
+            check(result, size)
+            print(describe(size, result), flush=True)
+            rounds.append(result)
+        results.append(median_round(rounds, *keys))
+    return {"rounds": args.rounds, "sizes": results}
+
+
 def median_round(rounds, *keys):
     """The round whose total (``elapsed_s``) is the median, with the medians of
     ``elapsed_s`` and ``keys`` over all rounds and every round's total."""
