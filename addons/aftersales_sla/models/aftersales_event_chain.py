@@ -18,7 +18,12 @@ Verification
 :meth:`AftersalesEventChain._verify_ledger` reads each chain in sequence order in
 keyset pages (bounded memory), the next page read on the same connection while the
 current one is hashed (:mod:`..tools.ledger_stream`), recomputes every hash with
-:mod:`..tools.ledger_hash`, and reports every event that does not match. It then
+:mod:`..tools.ledger_hash`, and reports every event that does not match. A large chain
+is cut into ranges verified at once by worker processes
+(:mod:`..tools.ledger_verify_worker`), each on a connection of its own reading the
+snapshot this transaction exports, each range seeded with the stored hash before it:
+the same breaks as one pass (:meth:`AftersalesEventChain._verify_stream_parallel`). It
+then
 checks the personal data vault (``aftersales.event.personal``): every kept value must
 give the salted digest of the token its event hashed ("personal data altered"
 otherwise), every vault entry must sit in its event, every token in a reason must have
