@@ -11,7 +11,9 @@ append   Worker processes append events on ONE company's chain, each in its own
          show whether appends queue behind each other.
 verify   Chains of 100k and 1M events, inserted by SQL (the generator) then sealed by
          the product's own sealer; ``verify_ledger`` then runs in a fresh process that
-         reports its wall time and peak resident memory.
+         reports its wall time and peak resident memory, against the streaming limit
+         (rows of about 200 bytes streamed and SHA-256 hashed in one Python loop)
+         measured in the same run.
 """
 
 import argparse
@@ -211,11 +213,14 @@ def ensure_chain_of(env, size):
     return chain, timings
 
 
-# One measurement in a fresh process: "limit" streams the chain's canonical records
-# and rehashes them in one Python loop with no checks (the floor verification is
-# measured against), "limit-sql" the same with the record built by PostgreSQL,
-# "verify" runs verify_ledger. Each reports wall time, its own CPU and that of its
-# PostgreSQL backend (same machine) and its peak resident memory.
+# One measurement in a fresh process: "stream" is the streaming limit of issue #16
+# (the floor verification is measured against): one text of about 200 bytes per
+# event streamed in keyset pages and SHA-256 hashed in one Python loop; "limit"
+# streams the chain's hashed columns and builds and hashes each canonical record
+# in one Python loop with no checks, "limit-sql" the same with the record built
+# by PostgreSQL; "verify" runs verify_ledger. Each reports wall time, its own CPU
+# (with that of the processes it waited for: verification's workers) and that of
+# its PostgreSQL backend (same machine), and its peak resident memory.
 MEASURE_CHILD = """
 import json, os, resource, sys, time
 from hashlib import sha256
@@ -225,8 +230,8 @@ from odoo.modules.registry import Registry
 odoo.tools.config.parse_config(["-c", os.environ["ODOO_RC"]], setup_logging=False)
 mode, dbname, chain_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
 registry = Registry(dbname)
-from odoo.addons.aftersales_sla.models.aftersales_event_chain import _RECORD_SQL
 from odoo.addons.aftersales_sla.tools import ledger_hash
+from odoo.addons.aftersales_sla.tools.ledger_verify_worker import RECORD_SQL_ISO
 TICK = os.sysconf("SC_CLK_TCK")
 
 def cpu_of(pid):
@@ -256,21 +261,41 @@ SQL_RECORD = "concat(" + ", ".join([
     "',\\"sequence\\":'", "coalesce(e.sequence::text, 'null')", "'}'",
 ]) + ")"
 
+def stream(cr):
+    # The stored link, the stored hash and the payload, concatenated by PostgreSQL
+    # (no JSON escaping): about 200 bytes per event.
+    last, count, size = 0, 0, 0
+    while True:
+        cr.execute("SELECT e.sequence, concat(e.previous_hash, e.hash, e.payload) "
+                   f"FROM aftersales_event e {PAGE}", [chain_id, last, 20000])
+        rows = cr.fetchall()
+        if not rows:
+            return count, size / max(count, 1)
+        for _sequence, text in rows:
+            data = text.encode()
+            size += len(data)
+            sha256(data).hexdigest()
+        count += len(rows)
+        last = rows[-1][0]
+
 def limit(cr):
-    template, enc = ledger_hash._RECORD_TEMPLATE_FAST, ledger_hash.encode_basestring
+    # What verification's loop does (ChainVerifier.feed_rows), without the checks.
+    enc = ledger_hash.encode_basestring
     last, count = 0, 0
     while True:
-        cr.execute(f"SELECT {_RECORD_SQL}, e.sequence FROM aftersales_event e {PAGE}",
-                   [chain_id, last, 20000])
+        cr.execute(f"SELECT {RECORD_SQL_ISO}, e.sequence "
+                   f"FROM aftersales_event e {PAGE}", [chain_id, last, 20000])
         rows = cr.fetchall()
         if not rows:
             return count
         for au, ch, co, et, oa, pl, re, ra, ri, rm, sq in rows:
-            sha256((template % (
-                au, ch, co, enc(et), enc(oa), enc(pl),
-                "null" if re is None else enc(re), enc(ra),
-                "null" if ri is None else str(ri),
-                "null" if rm is None else enc(rm), sq)).encode()).hexdigest()
+            sha256((
+                f'{{"author":{au:d},"chain":{ch:d},"company":{co:d},'
+                f'"event_type":{enc(et)},"occurred_at":{enc(oa)},"payload":{enc(pl)},'
+                f'"reason":{"null" if re is None else enc(re)},'
+                f'"recorded_at":{enc(ra)},"res_id":{"null" if ri is None else ri},'
+                f'"res_model":{"null" if rm is None else enc(rm)},"sequence":{sq:d}}}'
+            ).encode()).hexdigest()
         count += len(rows)
         last = rows[-1][-1]
 
@@ -292,23 +317,35 @@ with registry.cursor() as cr:
     cr.execute("SELECT pg_backend_pid()")
     backend = cr.fetchone()[0]
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    backend_before, cpu_before = cpu_of(backend), time.process_time()
+    workers = env["aftersales.event.chain"]._verify_parallel_settings()[0]
+
+    def cpu_self_and_children():
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    backend_before, cpu_before = cpu_of(backend), cpu_self_and_children()
     started = time.perf_counter()
+    row_bytes = None
     if mode == "verify":
         result = env["aftersales.event"].verify_ledger(chain_id)
         checked, ok = result["checked"], result["ok"]
+    elif mode == "stream":
+        (checked, row_bytes), ok = stream(cr), None
     else:
         checked, ok = (limit if mode == "limit" else limit_sql)(cr), None
     elapsed = time.perf_counter() - started
-    client_cpu, backend_cpu = time.process_time() - cpu_before, cpu_of(backend)
+    client_cpu, backend_cpu = cpu_self_and_children() - cpu_before, cpu_of(backend)
     rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"mode": mode, "elapsed_s": elapsed, "checked": checked, "ok": ok,
                   "client_cpu_s": client_cpu,
                   "backend_cpu_s": backend_cpu - backend_before,
-                  "rss_before_kib": rss_before, "rss_peak_kib": rss_peak}))
+                  "rss_before_kib": rss_before, "rss_peak_kib": rss_peak,
+                  "workers": workers,
+                  "row_bytes": row_bytes}))
 """
 
-MODES = ("limit", "limit-sql", "verify")
+MODES = ("stream", "limit", "limit-sql", "verify")
 
 
 def measure(dbname, chain_id, mode):
@@ -324,9 +361,9 @@ def measure(dbname, chain_id, mode):
 
 
 def run_verify(dbname, sizes, rounds=2):
-    """For each size: ``rounds`` rounds of the two streaming limits and the
-    verification, interleaved (the machine's load then weighs on all three
-    alike); each keeps its fastest round."""
+    """For each size: ``rounds`` rounds of the streaming limits and the
+    verification, interleaved (the machine's load then weighs on all alike); each
+    keeps its fastest round."""
     env = env_for(dbname)
     results = []
     for size in sizes:
@@ -340,13 +377,14 @@ def run_verify(dbname, sizes, rounds=2):
             mode: min(runs[mode], key=lambda run: run["elapsed_s"]) for mode in MODES
         }
         verify = best["verify"]
-        floor = min(best["limit"]["elapsed_s"], best["limit-sql"]["elapsed_s"])
+        floor = best["stream"]["elapsed_s"]
         measured = dict(
             verify,
             **timings,
             size=size,
             rounds=rounds,
             events_per_s=verify["checked"] / verify["elapsed_s"],
+            stream=best["stream"],
             limit=best["limit"],
             limit_sql=best["limit-sql"],
             limit_s=floor,
@@ -357,8 +395,11 @@ def run_verify(dbname, sizes, rounds=2):
         )
         results.append(measured)
         print(
-            f"verify {size}: {verify['elapsed_s']:.2f} s (limit {floor:.2f} s, "
-            f"ratio {measured['ratio']:.2f}), peak RSS "
+            f"verify {size}: {verify['elapsed_s']:.2f} s (stream limit {floor:.2f} s "
+            f"of {best['stream']['row_bytes']:.0f}-byte rows, ratio "
+            f"{measured['ratio']:.2f}; limit {best['limit']['elapsed_s']:.2f} s, "
+            f"limit-sql {best['limit-sql']['elapsed_s']:.2f} s), "
+            f"{verify['workers']} workers, peak RSS "
             f"{measured['rss_peak_kib'] / 1024:.0f} MiB, ok {measured['ok']}",
             flush=True,
         )
@@ -376,27 +417,40 @@ def verify_section(results):
         "",
         f"Machine: {report.machine()}.",
         "",
-        "Events generated by SQL and sealed by the product's sealer. Three "
+        "Events generated by SQL and sealed by the product's sealer. Four "
         "measurements, each in a fresh process, interleaved in rounds on the same "
         "chain in the same run (the fastest round of each is shown):",
         "",
-        "- *limit*: the streaming limit, the floor verification is measured "
-        "against: the chain's hashed columns in keyset pages of 20,000 events, each "
-        "event's canonical record formatted and SHA-256 hashed in one Python loop, "
-        "no checks;",
+        "- *stream*: the streaming limit of issue #16, the floor verification is "
+        "measured against: one text per event, the stored link, the stored hash and "
+        "the payload concatenated by PostgreSQL (`concat(previous_hash, hash, "
+        "payload)`, no JSON escaping; "
+        + ", ".join(f"{r['stream']['row_bytes']:.0f} bytes" for r in results)
+        + " on average), read in keyset pages of 20,000 events and SHA-256 hashed "
+        "in one Python loop;",
+        "- *limit*: the chain's hashed columns in the same pages, each event's "
+        "canonical record formatted (as verification's loop does) and hashed in one "
+        "Python loop, no checks;",
         "- *limit (SQL record)*: the same with the canonical record built by "
         "PostgreSQL (`to_json` per text column) and only hashed in Python;",
         "- *verify*: `verify_ledger` on the chain (hashes, links, sequence, head, "
-        "unhashed columns, personal-data vault, checkpoints, guards).",
+        "unhashed columns, personal-data vault, checkpoints, guards); a chain of "
+        "200,000 events or more is verified in ranges by worker processes "
+        "(`aftersales_sla.ledger_verify_workers`, default the number of CPUs up "
+        "to 4: "
+        + ", ".join(str(r["workers"]) for r in results)
+        + " here) reading the caller's snapshot.",
         "",
-        "The ratio is verify over the faster limit. CPU is the process's own plus "
-        "its PostgreSQL backend's (seconds). Peak RSS is the verifying process's "
-        "maximum resident memory, Odoo's registry included.",
+        "The ratio is verify over *stream* (the goal: at most 1.5). CPU is the "
+        "process's own with its workers', plus its own PostgreSQL backend's "
+        "(seconds; the workers' backends are not counted). Peak RSS is the "
+        "verifying process's maximum resident memory, Odoo's registry included "
+        "(each worker is a small process of its own: psycopg2 and two pages).",
         "",
-        "| events | limit (s) | limit, SQL record (s) | verify (s) | ratio | "
-        "events/s | CPU limit | CPU verify | peak RSS (MiB) | intact | "
-        "sealing (events/s) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|",
+        "| events | stream (s) | verify (s) | ratio | limit (s) | "
+        "limit, SQL record (s) | events/s | CPU stream | CPU verify | "
+        "peak RSS (MiB) | intact | sealing (events/s) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|",
     ]
     for r in results:
         seal = (
@@ -405,10 +459,11 @@ def verify_section(results):
             else "(earlier)"
         )
         lines.append(
-            f"| {r['size']:,} | {r['limit']['elapsed_s']:.2f} | "
-            f"{r['limit_sql']['elapsed_s']:.2f} | {r['elapsed_s']:.2f} | "
-            f"{r['ratio']:.2f} | {r['events_per_s']:,.0f} | {_cpu(r['limit'])} | "
-            f"{_cpu(r)} | {r['rss_peak_kib'] / 1024:.0f} | "
+            f"| {r['size']:,} | {r['stream']['elapsed_s']:.2f} | "
+            f"{r['elapsed_s']:.2f} | {r['ratio']:.2f} | "
+            f"{r['limit']['elapsed_s']:.2f} | {r['limit_sql']['elapsed_s']:.2f} | "
+            f"{r['events_per_s']:,.0f} | {_cpu(r['stream'])} | {_cpu(r)} | "
+            f"{r['rss_peak_kib'] / 1024:.0f} | "
             f"{'yes' if r['ok'] else 'NO'} | {seal} |"
         )
     lines += ["", "Every round (s):", ""]
@@ -424,9 +479,9 @@ def verify_section(results):
             "",
             f"Memory: peak RSS {small['rss_peak_kib'] / 1024:.0f} MiB at "
             f"{small['size']:,} events and {large['rss_peak_kib'] / 1024:.0f} MiB at "
-            f"{large['size']:,}: verification holds two pages of 20,000 events (the "
-            f"one being hashed, the next one being read) and the previous hash, so "
-            f"memory does not grow with the ledger.",
+            f"{large['size']:,}: the verifying process and each worker hold "
+            f"two pages of 20,000 events (the one being hashed, the next one being "
+            f"read) and the previous hash, so memory does not grow with the ledger.",
         ]
     return "\n".join(lines)
 

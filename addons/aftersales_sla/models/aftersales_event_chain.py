@@ -18,24 +18,34 @@ Verification
 :meth:`AftersalesEventChain._verify_ledger` reads each chain in sequence order in
 keyset pages (bounded memory), the next page read on the same connection while the
 current one is hashed (:mod:`..tools.ledger_stream`), recomputes every hash with
-:mod:`..tools.ledger_hash`, and reports every event that does not match. It then
+:mod:`..tools.ledger_hash`, and reports every event that does not match. A large chain
+is cut into ranges verified at once by worker processes
+(:mod:`..tools.ledger_verify_worker`), each on a connection of its own reading the
+snapshot this transaction exports, each range seeded with the stored hash before it:
+the same breaks as one pass (:meth:`AftersalesEventChain._verify_stream_parallel`). It
+then
 checks the personal data vault (``aftersales.event.personal``): every kept value must
 give the salted digest of the token its event hashed ("personal data altered"
 otherwise), every vault entry must sit in its event, every token in a reason must have
 its vault entry; erased values are counted, not breaks (docs/personal-data.md).
 """
 
+import json
 import logging
+import os
 import random
+import subprocess
+import sys
 import threading
 import time
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from functools import partial
-from operator import itemgetter
+from pathlib import Path
 
 import psycopg2
 import psycopg2.errors
+import psycopg2.extensions
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -43,23 +53,26 @@ from odoo.service.model import (
     MAX_TRIES_ON_CONCURRENCY_FAILURE,
     PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
 )
-from odoo.sql_db import db_connect
+from odoo.sql_db import Cursor, connection_info_for, db_connect
 from odoo.tools import config
 
-from ..tools import ledger_hash, ledger_personal, ledger_sign, ledger_stream
+from ..tools import (
+    ledger_hash,
+    ledger_personal,
+    ledger_sign,
+    ledger_verify_worker,
+)
 from ..tools.quiet_sql import quiet_sql
 from .aftersales_event import GUARD_SQL, UNHASHED_ODD_SQL, ledger_owner_can_act
 from .aftersales_event_checkpoint import _SIGNING
 
 _logger = logging.getLogger(__name__)
 
-#: The hashed values of an event as SQL, in ``ledger_hash.RECORD_ORDER`` order, with
-#: timestamps as the text the hash uses. The sealer and the verifier both read this.
-_RECORD_SQL = """
-    e.author_id, e.chain_id, e.company_id, e.event_type,
-    to_char(e.occurred_at, 'YYYY-MM-DD HH24:MI:SS'), e.payload, e.reason,
-    to_char(e.recorded_at, 'YYYY-MM-DD HH24:MI:SS'), e.res_id, e.res_model
-"""
+#: The hashed values of an event as SQL (the sealer and the verifier both read it).
+_RECORD_SQL = ledger_verify_worker.RECORD_SQL
+
+#: The script that verifies one range of a chain in a process of its own.
+VERIFY_WORKER = Path(ledger_verify_worker.__file__)
 
 
 class AftersalesEventChain(models.Model):
@@ -586,23 +599,23 @@ class AftersalesEventChain(models.Model):
     @api.model
     def _verify_chain(self, chain_id, page_size, given_checkpoints=()):
         cr = self.env.cr
-        verifier = ledger_hash.ChainVerifier()
-        last_sequence = 0
-        # Page n + 1 is read (on this transaction's connection) while page n is
-        # hashed: tools/ledger_stream.py.
-        for rows in ledger_stream.prefetched_pages(
-            cr.connection,
-            f"""SELECT e.id, e.previous_hash, e.hash, {_RECORD_SQL}, e.sequence
-                  FROM aftersales_event e
-                 WHERE e.chain_id = %(chain)s AND e.sequence > %(after)s
-              ORDER BY e.chain_id, e.sequence LIMIT %(limit)s""",
-            {"chain": chain_id},
-            key=itemgetter(-1),
-            page_size=page_size,
-        ):
-            verifier.feed_rows(rows)
-            last_sequence = rows[-1][-1]
-        last_hash = verifier.previous_hash
+        # The events' hashes, links and sequence: in ranges verified at once by
+        # worker processes for a large chain, else in one pass on this transaction's
+        # connection (page n + 1 read while page n is hashed: tools/ledger_stream.py).
+        stream = self._verify_stream_parallel(chain_id, page_size)
+        if stream is None:
+            stream = ledger_verify_worker.verify_range(
+                cr.connection, chain_id, 0, None, page_size
+            )
+        # The head, vault and checkpoint checks below go on from the stream's state.
+        verifier = ledger_hash.ChainVerifier(
+            stream["last_hash"], stream["last_sequence"] + 1
+        )
+        verifier.checked = stream["checked"]
+        verifier.breaks = stream["breaks"]
+        verifier.break_count = stream["break_count"]
+        last_sequence = stream["last_sequence"]
+        last_hash = stream["last_hash"]
         cr.execute(
             "SELECT last_sequence, last_hash FROM aftersales_event_chain WHERE id = %s",
             [chain_id],
@@ -639,6 +652,159 @@ class AftersalesEventChain(models.Model):
             "breaks": verifier.breaks,
             "break_count": verifier.break_count,
             "checkpoints": checkpoint_items,
+        }
+
+    # ------------------------------------------------------------------
+    # Verification in parallel: ranges of a large chain in worker processes
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _verify_parallel_settings(self):
+        """(workers, threshold): how many worker processes verify a chain of at
+        least ``threshold`` sealed events (system parameters
+        ``aftersales_sla.ledger_verify_workers``, default the number of CPUs up to
+        4, and ``aftersales_sla.ledger_verify_parallel_threshold``, default
+        200,000). Fewer than two workers: always one pass."""
+        # sudo: only administrators read system parameters
+        params = self.env["ir.config_parameter"].sudo()
+        settings = []
+        for key, default in (
+            ("aftersales_sla.ledger_verify_workers", min(os.cpu_count() or 1, 4)),
+            ("aftersales_sla.ledger_verify_parallel_threshold", 200000),
+        ):
+            try:
+                settings.append(int(params.get_param(key, default)))
+            except (TypeError, ValueError):
+                _logger.info(
+                    "Service ledger: %s is not a number, using %s", key, default
+                )
+                settings.append(default)
+        return tuple(settings)
+
+    @api.model
+    def _verify_parallel_obstacle(self):
+        """Why this transaction's snapshot cannot be shared with worker processes
+        (None when it can). Workers import the snapshot the transaction exports:
+        it must be a plain transaction (exporting from a savepoint fails, and the
+        test cursor is one), repeatable read (the snapshot the caller goes on
+        reading with), that has not written to the ledger (an exported snapshot
+        does not hold the transaction's own uncommitted writes)."""
+        cr = self.env.cr
+        if type(cr) is not Cursor:
+            return "not a plain cursor (a test cursor runs in a savepoint)"
+        if cr.connection.isolation_level not in (
+            psycopg2.extensions.ISOLATION_LEVEL_REPEATABLE_READ,
+            psycopg2.extensions.ISOLATION_LEVEL_SERIALIZABLE,
+        ):
+            return "the transaction is not repeatable read"
+        cr.execute("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
+        if not cr.fetchone()[0]:
+            return None  # nothing written at all
+        # Per-transaction counts of the ledger tables' writes. PostgreSQL may add
+        # those of an earlier transaction of the connection not reported yet: never
+        # less than this transaction's (at worst one pass where workers could do).
+        cr.execute(
+            """SELECT current_setting('track_counts')::boolean,
+                      coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)
+                 FROM pg_stat_xact_user_tables
+                WHERE relid IN ('aftersales_event'::regclass,
+                                'aftersales_event_chain'::regclass)"""
+        )
+        counted, written = cr.fetchone()
+        if not counted:
+            return "the transaction has written (track_counts is off)"
+        if written:
+            return "the transaction has written to the ledger"
+        return None
+
+    @api.model
+    def _verify_worker_connection(self):
+        """The libpq parameters this transaction's connection was opened with (the
+        replica's when the cursor is read-only on one: Odoo's own
+        ``connection_info_for``), password included: workers get them on their
+        standard input, never on the command line."""
+        cr = self.env.cr
+        _dbname, info = connection_info_for(cr.dbname, readonly=cr.readonly)
+        info.pop("application_name", None)
+        return info
+
+    @api.model
+    def _verify_ranges(self, low, high, workers):
+        """``(after, upto)`` bounds of ``workers`` ranges covering sequences
+        ``low``..``high`` (the first from 0, the last to the end, ``upto`` None)."""
+        count = min(workers, high - low + 1)
+        bounds = [0] + [
+            low - 1 + (high - low + 1) * i // count for i in range(1, count)
+        ]
+        return list(zip(bounds, bounds[1:] + [None], strict=True))
+
+    @api.model
+    def _verify_stream_parallel(self, chain_id, page_size):
+        """The stream part of verification (hashes, links, sequence) of a large
+        chain in ranges verified at once by worker processes
+        (tools/ledger_verify_worker.py) reading this transaction's snapshot.
+
+        :return: the stream result (``checked``, ``breaks``, ``break_count``,
+            ``last_sequence``, ``last_hash``), exactly as one sequential pass gives
+            it, or None when the chain is verified in one pass: small, the setting,
+            or the snapshot or a worker failed (logged at INFO, never a wrong
+            result).
+        """
+        workers, threshold = self._verify_parallel_settings()
+        if workers < 2:
+            return None
+        cr = self.env.cr
+        cr.execute(
+            """SELECT min(sequence), max(sequence) FROM aftersales_event
+                WHERE chain_id = %s AND sequence > 0""",
+            [chain_id],
+        )
+        low, high = cr.fetchone()
+        if low is None or high - low + 1 < max(threshold, 2):
+            return None
+        obstacle = self._verify_parallel_obstacle()
+        if obstacle:
+            _logger.info(
+                "Service ledger chain %s verified in one process: %s",
+                chain_id,
+                obstacle,
+            )
+            return None
+        cr.execute("SELECT pg_export_snapshot()")
+        snapshot = cr.fetchone()[0]
+        connection = self._verify_worker_connection()
+        jobs = [
+            {
+                "connection": connection,
+                "snapshot": snapshot,
+                "chain": chain_id,
+                "after": after,
+                "upto": upto,
+                "page_size": page_size,
+                "max_breaks": ledger_hash.MAX_BREAKS,
+            }
+            for after, upto in self._verify_ranges(low, high, workers)
+        ]
+        try:
+            results = _run_verify_workers(jobs)
+        except (OSError, ValueError, RuntimeError) as error:
+            _logger.info(
+                "Service ledger chain %s verified in one process: a worker failed: %s",
+                chain_id,
+                error,
+            )
+            return None
+        breaks = []
+        for result in results:
+            breaks.extend(result["breaks"][: ledger_hash.MAX_BREAKS - len(breaks)])
+        return {
+            "checked": sum(result["checked"] for result in results),
+            "breaks": breaks,
+            "break_count": sum(result["break_count"] for result in results),
+            # The last range ends where the chain does (seeded with the stored
+            # values before it when it is empty).
+            "last_sequence": results[-1]["last_sequence"],
+            "last_hash": results[-1]["last_hash"],
         }
 
     @api.model
@@ -1064,6 +1230,43 @@ class AftersalesEventChain(models.Model):
         created = chains._store_checkpoints("scheduled")
         if created:
             _logger.info("Service ledger: signed %d checkpoints", len(created))
+
+
+def _run_verify_workers(jobs):
+    """Run one worker process per job (tools/ledger_verify_worker.py), all at once;
+    their results in the jobs' order. Raises OSError (cannot start), RuntimeError
+    (a worker failed) or ValueError (unreadable output); the other workers are then
+    stopped."""
+    procs = []
+    try:
+        for job in jobs:
+            proc = subprocess.Popen(  # noqa: S603 (our own script, no shell)
+                [sys.executable, str(VERIFY_WORKER)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            procs.append(proc)
+            # The job (with the password) goes on standard input, a small write;
+            # the pipe closed, communicate() below only reads.
+            proc.stdin.write(json.dumps(job).encode())
+            proc.stdin.close()
+            proc.stdin = None
+        results = []
+        for proc in procs:
+            output, errors = proc.communicate()
+            if proc.returncode:
+                raise RuntimeError(
+                    errors.decode(errors="replace").strip()
+                    or f"exit status {proc.returncode}"
+                )
+            results.append(json.loads(output))
+        return results
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
 
 
 def _guard_function_sources():

@@ -32,4 +32,5 @@ from . import test_tours_first_hour_field
 from . import test_ticket_numbering
 from . import test_report_names
 from . import test_ledger_verify_pages
+from . import test_ledger_verify_parallel
 from . import test_ledger_replica

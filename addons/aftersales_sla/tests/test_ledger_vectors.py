@@ -12,7 +12,7 @@ from pathlib import Path
 from odoo.tests import BaseCase, TransactionCase, tagged
 
 from ..models.aftersales_event_chain import _RECORD_SQL
-from ..tools import ledger_hash
+from ..tools import ledger_hash, ledger_verify_worker
 
 VECTORS = json.loads(
     (Path(__file__).parent / "data" / "ledger_golden_vectors.json").read_text("utf-8")
@@ -65,30 +65,60 @@ class TestLedgerGoldenVectors(BaseCase):
 class TestLedgerGoldenVectorsSql(TransactionCase):
     def test_the_sealer_reads_the_same_text_from_the_database(self):
         """The SQL the sealer and the verifier read events with (timestamps as
-        text) gives the canonical values of the vectors."""
+        text; the verifier's cheaper in DateStyle ISO) gives the canonical values
+        of the vectors."""
         for vector in VECTORS["events"]:
-            values = vector["values"]
-            self.env.cr.execute(
-                f"""SELECT {_RECORD_SQL}
-                      FROM (VALUES (%s, %s, %s, %s, %s::timestamp, %s, %s,
-                                    %s::timestamp, %s, %s))
-                           AS e(author_id, chain_id, company_id, event_type,
-                                occurred_at, payload, reason, recorded_at, res_id,
-                                res_model)""",
+            for record_sql in (_RECORD_SQL, ledger_verify_worker.RECORD_SQL_ISO):
+                values = vector["values"]
+                self.env.cr.execute(
+                    f"""SELECT {record_sql}
+                          FROM (VALUES (%s, %s, %s, %s, %s::timestamp, %s, %s,
+                                        %s::timestamp, %s, %s))
+                               AS e(author_id, chain_id, company_id, event_type,
+                                    occurred_at, payload, reason, recorded_at, res_id,
+                                    res_model)""",
+                    [
+                        values["author"],
+                        values["chain"],
+                        values["company"],
+                        values["event_type"],
+                        values["occurred_at"],
+                        values["payload"],
+                        values["reason"],
+                        values["recorded_at"],
+                        values["res_id"],
+                        values["res_model"],
+                    ],
+                )
+                row = (*self.env.cr.fetchone(), values["sequence"])
+                self.assertEqual(
+                    ledger_hash.canonical_record_row(row), vector["canonical_record"]
+                )
+
+    def test_the_cheaper_timestamp_text_is_to_chars(self):
+        """Verification reads timestamps with a cheaper expression than the
+        sealer's to_char: the same text for every timestamp, fractions of a
+        second, years before 1000 and after 9999, BC and infinities included."""
+        cheaper = ledger_verify_worker.iso_timestamp_sql("t")
+        self.env.cr.execute("SHOW DateStyle")
+        self.assertTrue(self.env.cr.fetchone()[0].startswith("ISO"))
+        self.env.cr.execute(
+            f"""SELECT t::text, {cheaper}, to_char(t, 'YYYY-MM-DD HH24:MI:SS')
+                  FROM unnest(%s::timestamp[]) AS t""",
+            [
                 [
-                    values["author"],
-                    values["chain"],
-                    values["company"],
-                    values["event_type"],
-                    values["occurred_at"],
-                    values["payload"],
-                    values["reason"],
-                    values["recorded_at"],
-                    values["res_id"],
-                    values["res_model"],
-                ],
-            )
-            row = (*self.env.cr.fetchone(), values["sequence"])
-            self.assertEqual(
-                ledger_hash.canonical_record_row(row), vector["canonical_record"]
-            )
+                    "2026-12-01 09:00:00",
+                    "2026-12-01 09:00:00.999999",
+                    "1000-01-01 00:00:00",
+                    "0999-12-31 23:59:59.5",
+                    "9999-12-31 23:59:59.999999",
+                    "10000-01-01 00:00:00",
+                    "0044-03-15 12:00:00 BC",
+                    "infinity",
+                    "-infinity",
+                ]
+            ],
+        )
+        for value, text, reference in self.env.cr.fetchall():
+            with self.subTest(value):
+                self.assertEqual(text, reference)
