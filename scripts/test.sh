@@ -8,7 +8,8 @@
 #      for tours and reports;
 #   4. the server log of steps 2-3 must hold no WARNING or ERROR line that
 #      scripts/log-allowlist.txt does not explain.
-# Exits non-zero on the first failure. Extra arguments go to pytest.
+# Exits non-zero on the first failure. Extra arguments go to pytest (test files or
+# folders among them: only those run).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TEST_DB="${TEST_DB:-aftersales_test}"
 
@@ -48,10 +49,18 @@ export AFTERSALES_LEDGER_OWNER_DSN
 
 log "pytest"
 set +e
+# Every test, unless the arguments name test files or folders themselves (a
+# developer's `scripts/test.sh addons/aftersales_sla/tests/test_penalty.py`): then those.
 test_paths=()
-for dir in addons/*/tests tests; do
-    [ -d "$dir" ] && test_paths+=("$dir")
+named=0
+for arg in "$@"; do
+    [ -e "${arg%%::*}" ] && named=1
 done
+if [ "$named" -eq 0 ]; then
+    for dir in addons/*/tests tests; do
+        [ -d "$dir" ] && test_paths+=("$dir")
+    done
+fi
 "$VENV/bin/python" -m pytest -c "$PROJECT_DIR/pytest.ini" --rootdir="$PROJECT_DIR" \
     --odoo-config="$CONF" --odoo-log-level=info --odoo-http "${test_paths[@]}" "$@"
 status=$?

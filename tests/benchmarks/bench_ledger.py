@@ -162,7 +162,7 @@ INSERT INTO aftersales_event
 SELECT %(chain)s, %(company)s,
        (ARRAY['ticket.reported','ticket.responded','ticket.resolved','sla.breached',
               'penalty.assessed'])[1 + g %% 5],
-       ts - interval '30 days' + g * interval '1 second', ts, 1, 'res.partner',
+       ts - (%(size)s - g) * interval '1 second', ts, 1, 'res.partner',
        1 + g %% 1000,
        CASE WHEN g %% 10 = 0 THEN '电话报修, 补录' END,
        '{"n":' || g || ',"priority":"' || (g %% 3)
@@ -170,7 +170,8 @@ SELECT %(chain)s, %(company)s,
        1, ts, 1, ts
   FROM generate_series(%(start)s, %(stop)s) AS g,
        -- Recorded now (the insert guard refuses any other recording time); the
-       -- business times spread over the last month.
+       -- business times a second apart, the last one now (never after it: 10M
+       -- events go back about four months).
        LATERAL (SELECT date_trunc('second', now() AT TIME ZONE 'UTC') AS ts) AS t
 """
 
@@ -195,6 +196,7 @@ def ensure_chain_of(env, size):
                     "company": company.id,
                     "start": start,
                     "stop": stop,
+                    "size": size,
                 },
             )
             env.cr.commit()
