@@ -374,7 +374,9 @@ class AftersalesEventChain(models.Model):
         chains = self.sudo().search([])
         result = self.sudo()._verify_ledger(chains)
         try:
-            with self.env.cr.savepoint(), quiet_sql():
+            # quiet_sql outside: the savepoint flushes the write when it ends, and
+            # that UPDATE is the query expected to fail.
+            with quiet_sql(), self.env.cr.savepoint():
                 chains._record_verification(result)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             # The sealer moved a chain's head while the verification read its
@@ -387,7 +389,8 @@ class AftersalesEventChain(models.Model):
     def _record_verification_apart(self, chain_ids, result):
         for attempt in range(1, MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
             try:
-                with self.env.registry.cursor() as cr, quiet_sql():
+                # quiet_sql outside: the cursor flushes and commits when it ends.
+                with quiet_sql(), self.env.registry.cursor() as cr:
                     self.with_env(self.env(cr=cr)).browse(
                         chain_ids
                     )._record_verification(result)

@@ -74,6 +74,41 @@ class TestLedgerVerify(LedgerCase):
         self.assertEqual(self.chain.last_verification_state, "ok")
         self.assertTrue(self.chain.last_verified_at)
 
+    def test_daily_action_conflict_on_the_chain_row_logs_no_error(self):
+        # The same, with PostgreSQL itself refusing the chain row's UPDATE when the
+        # write is flushed (as it does when the sealer moved the head): the failure
+        # is expected and handled, so the server log shows no "bad query" ERROR.
+        cr = self.env.cr
+        cr.execute(
+            """CREATE FUNCTION pg_temp.aftersales_test_conflict() RETURNS void
+               LANGUAGE plpgsql AS $$
+               BEGIN
+                   RAISE EXCEPTION 'could not serialize access due to concurrent
+                       update' USING ERRCODE = 'serialization_failure';
+               END $$"""
+        )
+        Chain = type(self.env["aftersales.event.chain"])
+        write = Chain._write_multi
+        flushed = []
+
+        def refused_once(chains, vals_list):
+            flushed.append(chains.env.cr)
+            if len(flushed) == 1:
+                chains.env.cr.execute("SELECT pg_temp.aftersales_test_conflict()")
+            return write(chains, vals_list)
+
+        self.registry.enter_test_mode(cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        with (
+            patch.object(Chain, "_write_multi", refused_once),
+            self.assertNoLogs("odoo.sql_db", level="ERROR"),
+        ):
+            result = self.env["aftersales.event.chain"]._cron_verify_ledger()
+        self.assertTrue(result["ok"])
+        self.assertEqual(len(flushed), 2, "refused once, then written apart")
+        self.chain.invalidate_recordset()
+        self.assertEqual(self.chain.last_verification_state, "ok")
+
     def test_pasted_text_without_checkpoint_is_refused(self):
         wizard = (
             self.env["aftersales.event.verify"]
