@@ -466,30 +466,42 @@ def percentile(values, fraction):
     return ordered[index]
 
 
-def measure(screen_map, rounds, warmup, only=None):
-    results = {}
-    for name, (kind, run) in screen_map.items():
+def measure(sizes, rounds, warmup, only=None):
+    """Each screen on every size in turn, round by round (the order of the sizes
+    reversed every other round), so that the machine's drift (another process, the
+    page cache, autovacuum) weighs on all sizes alike and their ratio is the
+    screen's own. Fills each size's ``screens`` with p50 and p95 (seconds)."""
+    for name in sizes[0]["map"]:
         if only and only.lower() not in name.lower():
             continue
-        for number in range(warmup):
-            run(number)
-        times = []
+        for entry in sizes:
+            for number in range(warmup):
+                entry["map"][name][1](number)
+        times = [[] for _entry in sizes]
         for number in range(rounds):
-            started = time.perf_counter()
-            run(number)
-            times.append(time.perf_counter() - started)
-        results[name] = {
-            "kind": kind,
-            "p50": statistics.median(times),
-            "p95": percentile(times, 0.95),
-            "rounds": rounds,
-        }
+            order = list(range(len(sizes)))
+            if number % 2:
+                order.reverse()
+            for index in order:
+                started = time.perf_counter()
+                sizes[index]["map"][name][1](number)
+                times[index].append(time.perf_counter() - started)
+        for entry, values in zip(sizes, times, strict=True):
+            entry["screens"][name] = {
+                "kind": entry["map"][name][0],
+                "p50": statistics.median(values),
+                "p95": percentile(values, 0.95),
+                "rounds": rounds,
+            }
         print(
-            f"  {name}: p50 {results[name]['p50'] * 1000:.0f} ms, "
-            f"p95 {results[name]['p95'] * 1000:.0f} ms",
+            f"  {name}: "
+            + "; ".join(
+                f"{entry['size']:,}: p50 {entry['screens'][name]['p50'] * 1000:.0f} ms,"
+                f" p95 {entry['screens'][name]['p95'] * 1000:.0f} ms"
+                for entry in sizes
+            ),
             flush=True,
         )
-    return results
 
 
 # ----------------------------------------------------------------------------------
@@ -545,23 +557,43 @@ def stop_server(process):
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def run_size(spec, port, rounds, warmup, only=None):
-    size, db, conf, state = spec.split(":")
-    with open(state, encoding="utf-8") as handle:
-        generated = json.load(handle)
-    log_file = os.path.join(os.path.dirname(state), f"bench-scale-{db}.log")
-    process, base = start_server(conf, db, port, log_file)
+def run_sizes(specs, port, rounds, warmup, only=None):
+    """Every size on a server of its own (ports ``port``, ``port + 2``...), all
+    running at once and measured in turn (:func:`measure`)."""
+    sizes, processes = [], []
     try:
-        manager = Client(base, db)
-        manager.login(MANAGER_LOGIN, PASSWORD)
-        portal = Client(base, db)
-        portal.login(PORTAL_LOGIN, PASSWORD)
-        ids = sample_ids(manager)
-        print(f"{int(size):,} tickets ({db}):", flush=True)
-        results = measure(screens(manager, portal, ids), rounds, warmup, only)
+        for index, spec in enumerate(specs):
+            size, db, conf, state = spec.split(":")
+            with open(state, encoding="utf-8") as handle:
+                generated = json.load(handle)
+            log_file = os.path.join(os.path.dirname(state), f"bench-scale-{db}.log")
+            process, base = start_server(conf, db, port + 2 * index, log_file)
+            processes.append(process)
+            manager = Client(base, db)
+            manager.login(MANAGER_LOGIN, PASSWORD)
+            portal = Client(base, db)
+            portal.login(PORTAL_LOGIN, PASSWORD)
+            sizes.append(
+                {
+                    "size": int(size),
+                    "db": db,
+                    "generated": generated,
+                    "map": screens(manager, portal, sample_ids(manager)),
+                    "screens": {},
+                }
+            )
+        print(
+            ", ".join(f"{entry['size']:,} tickets ({entry['db']})" for entry in sizes)
+            + ":",
+            flush=True,
+        )
+        measure(sizes, rounds, warmup, only)
     finally:
-        stop_server(process)
-    return {"size": int(size), "db": db, "generated": generated, "screens": results}
+        for process in processes:
+            stop_server(process)
+    return [
+        {key: value for key, value in entry.items() if key != "map"} for entry in sizes
+    ]
 
 
 def main():
@@ -576,10 +608,7 @@ def main():
         "--only", help="measure only the screens whose name contains this (no report)"
     )
     args = parser.parse_args()
-    runs = [
-        run_size(spec, args.port, args.rounds, args.warmup, args.only)
-        for spec in args.sizes
-    ]
+    runs = run_sizes(args.sizes, args.port, args.rounds, args.warmup, args.only)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(runs, handle, indent=1, default=str)
@@ -606,7 +635,9 @@ def scale_section(runs):
         "SLA clocks, about nine sealed ledger events per ticket, the penalties of the "
         "breaches and a satisfaction survey for one closed ticket in five; one large "
         "customer has about 5 % of the tickets. Each is measured through an Odoo "
-        "server started with `--workers 2` (no cron), as the web client calls it "
+        "server of its own started with `--workers 2` (no cron), the sizes in turn "
+        "round by round (the machine's drift weighs on all alike), as the web "
+        "client calls it "
         "(JSON-RPC with each view's specification; the calls a screen sends at "
         "once run in parallel) and as the portal user reads its ticket list; "
         f"{small['screens'][next(iter(small['screens']))]['rounds']} rounds after "
