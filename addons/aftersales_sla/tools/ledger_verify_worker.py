@@ -32,7 +32,6 @@ import sys
 from operator import itemgetter
 
 import psycopg2
-import psycopg2.extensions
 
 if __package__:
     from . import ledger_hash, ledger_stream
