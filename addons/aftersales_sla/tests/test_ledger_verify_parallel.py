@@ -29,6 +29,12 @@ SETTINGS = (
 )
 
 
+def on_events(sql, sequences):
+    """A tampering statement for ``tampered``: ``sql`` (with ``id = ANY(%s)``) on
+    the events of these sequence numbers."""
+    return lambda ids: (sql, [[ids[n - 1] for n in sequences]])
+
+
 @tagged("post_install", "-at_install")
 class TestParallelVerification(CommittedLedgerCase):
     def setUp(self):
@@ -126,10 +132,10 @@ class TestParallelVerification(CommittedLedgerCase):
         for sequences in (BOUNDARIES, (2, 6, 7, 11)):
             with self.subTest(sequences=sequences):
                 self.tampered(
-                    lambda ids, sequences=sequences: (
+                    on_events(
                         "UPDATE aftersales_event SET reason = 'changed' "
                         "WHERE id = ANY(%s)",
-                        [[ids[n - 1] for n in sequences]],
+                        sequences,
                     )
                 )
                 self.assert_parallel_as_sequential(
@@ -140,11 +146,11 @@ class TestParallelVerification(CommittedLedgerCase):
         for sequences in (BOUNDARIES, (3, 6, 10)):
             with self.subTest(sequences=sequences):
                 self.tampered(
-                    lambda ids, sequences=sequences: (
+                    on_events(
                         "UPDATE aftersales_event "
                         "SET previous_hash = '$1$' || repeat('c', 64) "
                         "WHERE id = ANY(%s)",
-                        [[ids[n - 1] for n in sequences]],
+                        sequences,
                     )
                 )
                 # The link is hashed too: the event no longer matches itself either.
@@ -159,10 +165,10 @@ class TestParallelVerification(CommittedLedgerCase):
         for sequences in ((4, 9), (5, 8), (6,)):
             with self.subTest(sequences=sequences):
                 self.tampered(
-                    lambda ids, sequences=sequences: (
+                    on_events(
                         "UPDATE aftersales_event SET hash = 'not a hash' "
                         "WHERE id = ANY(%s)",
-                        [[ids[n - 1] for n in sequences]],
+                        sequences,
                     )
                 )
                 # The next event is linked to the hash as it was.
@@ -175,9 +181,9 @@ class TestParallelVerification(CommittedLedgerCase):
         for deleted in ((4, 9), (5, 8), (6,), (1,)):
             with self.subTest(deleted=deleted):
                 ids = self.tampered(
-                    lambda ids, deleted=deleted: (
+                    on_events(
                         "DELETE FROM aftersales_event WHERE id = ANY(%s)",
-                        [[ids[n - 1] for n in deleted]],
+                        deleted,
                     )
                 )
                 result = self.assert_parallel_as_sequential(
@@ -192,9 +198,9 @@ class TestParallelVerification(CommittedLedgerCase):
         for deleted in ((12,), (9, 10, 11, 12)):
             with self.subTest(deleted=deleted):
                 ids = self.tampered(
-                    lambda ids, deleted=deleted: (
+                    on_events(
                         "DELETE FROM aftersales_event WHERE id = ANY(%s)",
-                        [[ids[n - 1] for n in deleted]],
+                        deleted,
                     )
                 )
                 last = deleted[0] - 1
@@ -222,10 +228,10 @@ class TestParallelVerification(CommittedLedgerCase):
         for sequences in (range(2, 12), (3, 6, 7, 10, 11)):
             with self.subTest(sequences=sequences):
                 self.tampered(
-                    lambda ids, sequences=sequences: (
+                    on_events(
                         "UPDATE aftersales_event SET reason = 'changed' "
                         "WHERE id = ANY(%s)",
-                        [[ids[n - 1] for n in sequences]],
+                        sequences,
                     )
                 )
                 with patch.object(ledger_hash, "MAX_BREAKS", 2):
