@@ -5,8 +5,9 @@ import psycopg2.errors
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
-from .common import LedgerCase
+from .common import LedgerCase, call_kw
 
 
 @tagged("post_install", "-at_install")
@@ -205,4 +206,45 @@ class TestLedgerIntegrityReport(HttpCase):
         self.assertIn(f"ASL1.{self.chain.id}.3.", flat, "the signed head is printed")
         self.assertEqual(
             self.chain.last_verified_at, False, "printing the report writes nothing"
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestVerifySettingsRefused(HttpCase):
+    """The verification's system parameters (how many worker processes, from what
+    size of chain) are the administrator's: every after-sales role, an accountant,
+    a portal customer and an internal user without after-sales rights are refused
+    over RPC, and nothing changes."""
+
+    def test_only_the_administrator_sets_the_verification_workers(self):
+        Param = self.env["ir.config_parameter"]
+        Param.set_param("aftersales_sla.ledger_verify_workers", "2")
+        roles = {
+            "verify_set_manager": "aftersales_sla.group_aftersales_manager",
+            "verify_set_technician": "aftersales_sla.group_aftersales_user",
+            "verify_set_accountant": "account.group_account_invoice",
+            "verify_set_portal": "base.group_portal",
+            "verify_set_internal": "base.group_user",
+        }
+        for login, group in roles.items():
+            new_test_user(self.env, login=login, groups=group)
+        for login in roles:
+            for key in (
+                "aftersales_sla.ledger_verify_workers",
+                "aftersales_sla.ledger_verify_parallel_threshold",
+            ):
+                with self.subTest(login=login, key=key):
+                    self.authenticate(login, login)
+                    with mute_logger("odoo.http"):  # the refusal, expected
+                        answer = call_kw(
+                            self, "ir.config_parameter", "set_param", [key, "64"]
+                        )
+                    self.assertEqual(
+                        answer.get("error", {}).get("data", {}).get("name"),
+                        "odoo.exceptions.AccessError",
+                        answer,
+                    )
+        self.assertEqual(Param.get_param("aftersales_sla.ledger_verify_workers"), "2")
+        self.assertFalse(
+            Param.get_param("aftersales_sla.ledger_verify_parallel_threshold")
         )
